@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// The runtime's objects as the engine sees them: shared by rt/ (which creates them) and
+// exec/interp/ (which runs code against them). Values live in 8-byte slots: i32 zero-
+// extended, f32/f64 as raw bits, references as pointers (moat_func * / host externref
+// pointer, NULL = null).
+#ifndef MOAT_RT_RUNTIME_H
+#define MOAT_RT_RUNTIME_H
+
+#include "core/module.h"
+#include "moat.h"
+#include "util/types.h"
+
+#include <pthread.h>
+
+typedef u64 moat__slot;
+
+#define MOAT_PAGE_SIZE          65536u
+#define MOAT_MAX_PAGES32        65536u
+#define MOAT_DEFAULT_CALL_DEPTH 20000u
+
+struct moat_config {
+    bool bounds_checks;
+    u32 max_call_depth;
+};
+
+struct moat_engine {
+    struct moat_config config;
+    pthread_mutex_t lock; // guards the type registry
+    u32 ntypes, cap_types;
+    struct moat__functype *types; // canonical function types; id = index
+};
+
+// Registers `type` in the engine's canonical set and returns its id (equal ids <=> equal
+// signatures). MOAT_NO_INDEX on out-of-memory.
+u32 moat__engine_type_id(moat_engine *engine, u32 nparams, const u8 *params, u32 nresults,
+                         const u8 *results);
+
+struct moat_functype {
+    struct moat__functype t; // params/results arrays owned by this object
+};
+
+struct moat__code; // compiled function, owned by exec/interp
+
+struct moat_module {
+    moat_engine *engine;
+    struct moat__module_ir *ir;
+    moat_functype *types;        // public view of ir->types (type_id filled in)
+    struct moat__code **code;    // [nfuncs - nfunc_imports]; compiled lazily by the
+                                 // interpreter, published with an atomic store
+    int refcount;                // module handle + live instances (atomic)
+};
+
+struct moat_func {
+    moat_store *store;
+    const struct moat__functype *type; // type_id is canonical
+    bool is_host;
+    // wasm functions
+    moat_instance *instance;
+    u32 func_index;
+    // host functions
+    moat_host_callback callback;
+    void *env;
+    void (*finalizer)(void *env);
+    moat_functype *owned_type; // host functions own a copy of their type
+};
+
+struct moat_memory {
+    u8 *base;
+    u64 size;       // bytes currently accessible
+    u64 max_pages;  // effective maximum (declared max or the 4 GiB limit)
+    u64 reserved;   // bytes of address space reserved (guard mode) or allocated
+    bool guarded;   // reservation covers every u32 address + u32 offset: no checks needed
+    moat_memorytype type;
+    moat_store *store;
+};
+
+struct moat_table {
+    void **elems;    // funcref: moat_func *, externref: host pointer; NULL = null
+    u32 size;
+    u32 max;         // effective maximum
+    u32 capacity;
+    moat_tabletype type;
+    moat_store *store;
+};
+
+struct moat_global {
+    moat__slot value[2]; // v128 needs two slots
+    moat_globaltype type;
+    moat_store *store;
+};
+
+struct moat__elem_inst {
+    void **refs; // evaluated references (count 0 after elem.drop)
+    u32 count;
+};
+
+struct moat__data_inst {
+    const u8 *bytes; // into the module's bytes (len 0 after data.drop)
+    u32 len;
+};
+
+struct moat_instance {
+    moat_store *store;
+    moat_module *module;
+    const struct moat__module_ir *ir;
+    moat_func **funcs;      // [ir->nfuncs]
+    moat_table **tables;    // [ir->ntables]
+    moat_memory **mems;     // [ir->nmems]
+    moat_global **globals;  // [ir->nglobals]
+    struct moat__elem_inst *elems; // [ir->nelems]
+    struct moat__data_inst *datas; // [ir->ndatas]
+    moat_extern *exports;   // [ir->nexports]
+};
+
+struct moat_store {
+    moat_engine *engine;
+    // every object created in the store, freed with it
+    void **objects;
+    u8 *object_kinds;
+    size_t nobjects, cap_objects;
+    void *interp;       // per-store interpreter state (value stack ...), owned by interp
+    struct moat__activation *activation; // innermost host->wasm entry (rt/trap.c)
+};
+
+struct moat_trap {
+    moat_trap_kind kind;
+    char *message;
+    size_t nframes, cap_frames;
+    moat_frame *frames; // names point into `names`
+    char **names;       // copies of frame names, owned
+    size_t nnames;
+};
+
+// --- rt services used by the interpreter ---------------------------------------------
+
+// A trap of `kind` with the spec's message ("integer divide by zero", ...). Never NULL
+// (falls back to a static out-of-memory trap that moat_trap_delete ignores).
+moat_trap *moat__trap_new(moat_trap_kind kind);
+// Appends a backtrace frame (outermost last). Copies the names. Ignores OOM.
+void moat__trap_push_frame(moat_trap *trap, const moat_module *module, u32 func_index,
+                           u64 module_offset);
+
+// Calls a host function with arguments in slots[0..nparams); writes results to
+// slots[0..nresults). Returns NULL or a trap (the host's message; kind MOAT_TRAP_HOST).
+moat_trap *moat__host_call(moat_func *func, moat__slot *slots);
+
+// memory.grow: returns the old size in pages, or -1 when growth fails/exceeds the max.
+i64 moat__memory_grow(moat_memory *mem, u64 delta_pages);
+// table.grow: returns the old size, or -1.
+i64 moat__table_grow(moat_table *table, u32 delta, void *init);
+
+// Runs fn(ctx) with a recovery point for faults that cannot return as values: an access
+// in the guard region of one of the store's memories jumps back here. Returns 0 when fn
+// returned normally, or the moat_trap_kind of the fault. Nested calls are chained.
+int moat__protected_call(moat_store *store, void (*fn)(void *ctx), void *ctx);
+
+#endif
