@@ -28,6 +28,7 @@ struct moat_engine {
     pthread_mutex_t lock; // guards the type registry
     u32 ntypes, cap_types;
     struct moat__functype *types; // canonical function types; id = index
+    u32 *index, index_cap;        // hash index over types (rt/engine.c)
 };
 
 // Registers `type` in the engine's canonical set and returns its id (equal ids <=> equal

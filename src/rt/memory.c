@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// Linear memories. Guard mode (default) reserves 8 GiB + a guard page of address space
+// so that any u32 address plus u32 offset lands inside the reservation: compiled code
+// needs no bounds checks and the pages past `size` fault into a trap. Bounds-check mode
+// allocates exactly `size` bytes and the interpreter checks every access.
+#include "rt/rt_internal.h"
+#include "util/error.h"
+#include "util/os.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// u32 address + u32 offset + an 8-byte access (16 for v128) stays below this.
+#define GUARD_RESERVATION (((u64)8 << 30) + ((u64)1 << 16))
+
+static u64 effective_max_pages(const struct moat__memtype *type) {
+    u64 max = type->limits.has_max ? type->limits.max : MOAT_MAX_PAGES32;
+    return max > MOAT_MAX_PAGES32 ? MOAT_MAX_PAGES32 : max;
+}
+
+moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type) {
+    moat_memory *mem = calloc(1, sizeof *mem);
+    if (!mem)
+        return NULL;
+    mem->store = store;
+    mem->type.limits = moat__limits_public(type->limits);
+    mem->max_pages = effective_max_pages(type);
+    u64 size = type->limits.min * MOAT_PAGE_SIZE;
+    if (type->limits.min > mem->max_pages)
+        goto fail;
+    if (!store->engine->config.bounds_checks) {
+        mem->guarded = true;
+        mem->reserved = GUARD_RESERVATION;
+        mem->base = moat__os_reserve(mem->reserved);
+        if (!mem->base)
+            goto fail;
+        if (!moat__os_commit(mem->base, size)) {
+            moat__os_release(mem->base, mem->reserved);
+            goto fail;
+        }
+    } else {
+        // +1 so a zero-page memory still has a distinct non-NULL base.
+        mem->base = calloc(1, size + 1);
+        if (!mem->base)
+            goto fail;
+        mem->reserved = size;
+    }
+    mem->size = size;
+    if (!moat__store_track(store, mem, MOAT_EXTERN_MEMORY)) {
+        if (mem->guarded)
+            moat__os_release(mem->base, mem->reserved);
+        else
+            free(mem->base);
+        goto fail;
+    }
+    return mem;
+fail:
+    free(mem);
+    return NULL;
+}
+
+i64 moat__memory_grow(moat_memory *mem, u64 delta_pages) {
+    u64 old_pages = mem->size / MOAT_PAGE_SIZE;
+    if (delta_pages > mem->max_pages - old_pages)
+        return -1;
+    u64 new_size = (old_pages + delta_pages) * MOAT_PAGE_SIZE;
+    if (delta_pages == 0)
+        return (i64)old_pages;
+    if (mem->guarded) {
+        if (!moat__os_commit(mem->base + mem->size, new_size - mem->size))
+            return -1;
+    } else {
+        u8 *base = realloc(mem->base, new_size + 1);
+        if (!base)
+            return -1;
+        memset(base + mem->size, 0, new_size - mem->size);
+        mem->base = base;
+        mem->reserved = new_size;
+    }
+    mem->size = new_size;
+    mem->type.limits.min = old_pages + delta_pages;
+    return (i64)old_pages;
+}
+
+moat_error *moat_memory_new(moat_store *store, const moat_memorytype *type, moat_memory **out) {
+    if (type->limits.has_max && type->limits.max < type->limits.min)
+        return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
+                               "size minimum must not be greater than maximum");
+    struct moat__memtype t = {{type->limits.min, type->limits.max, type->limits.has_max}};
+    moat_memory *mem = moat__memory_create(store, &t);
+    if (!mem)
+        return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
+                               "cannot allocate a memory of %llu pages",
+                               (unsigned long long)type->limits.min);
+    *out = mem;
+    return NULL;
+}
+
+moat_memorytype moat_memory_type(const moat_memory *memory) {
+    return memory->type;
+}
+
+uint8_t *moat_memory_data(const moat_memory *memory) {
+    return memory->base;
+}
+
+uint64_t moat_memory_data_size(const moat_memory *memory) {
+    return memory->size;
+}
+
+moat_error *moat_memory_grow(moat_memory *memory, uint64_t delta, uint64_t *out_old_pages) {
+    i64 old = moat__memory_grow(memory, delta);
+    if (old < 0)
+        return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
+                               "memory cannot grow by %llu pages (maximum %llu pages)",
+                               (unsigned long long)delta, (unsigned long long)memory->max_pages);
+    if (out_old_pages)
+        *out_old_pages = (u64)old;
+    return NULL;
+}
+
+bool moat_memory_read(const moat_memory *memory, uint64_t offset, void *buf, size_t len) {
+    if (offset > memory->size || len > memory->size - offset)
+        return false;
+    memcpy(buf, memory->base + offset, len);
+    return true;
+}
+
+bool moat_memory_write(moat_memory *memory, uint64_t offset, const void *buf, size_t len) {
+    if (offset > memory->size || len > memory->size - offset)
+        return false;
+    memcpy(memory->base + offset, buf, len);
+    return true;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// POSIX implementation of util/os.h: mmap reservations and the SIGSEGV/SIGBUS handler
+// that lets guard-page faults in linear memory come back as traps.
+#define _GNU_SOURCE
+#include "util/os.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+void *moat__os_reserve(size_t size) {
+    void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+bool moat__os_commit(void *addr, size_t size) {
+    return size == 0 || mprotect(addr, size, PROT_READ | PROT_WRITE) == 0;
+}
+
+void moat__os_release(void *addr, size_t size) {
+    if (addr)
+        munmap(addr, size);
+}
+
+size_t moat__os_page_size(void) {
+    static size_t page;
+    if (!page)
+        page = (size_t)sysconf(_SC_PAGESIZE);
+    return page;
+}
+
+static bool (*guard_check)(void *addr);
+static void (*guard_recover)(void);
+static struct sigaction previous_segv, previous_bus;
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static bool installed;
+
+static void forward(int sig, siginfo_t *info, void *uctx) {
+    const struct sigaction *prev = sig == SIGBUS ? &previous_bus : &previous_segv;
+    if (prev->sa_flags & SA_SIGINFO) {
+        if (prev->sa_sigaction) {
+            prev->sa_sigaction(sig, info, uctx);
+            return;
+        }
+    } else if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+        prev->sa_handler(sig);
+        return;
+    }
+    // Default action: restore it and return, so the faulting access repeats and the
+    // process dies the ordinary way (with a core dump), as it would without moat.
+    signal(sig, SIG_DFL);
+}
+
+static void on_fault(int sig, siginfo_t *info, void *uctx) {
+    if (guard_check && guard_check(info->si_addr))
+        guard_recover(); // does not return
+    forward(sig, info, uctx);
+}
+
+static void install(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    // SA_NODEFER: the handler leaves by longjmp, so the signal must not stay blocked.
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    installed = sigaction(SIGSEGV, &sa, &previous_segv) == 0
+                && sigaction(SIGBUS, &sa, &previous_bus) == 0;
+}
+
+bool moat__os_install_fault_handler(bool (*is_guard_fault)(void *addr),
+                                    void (*on_guard_fault)(void)) {
+    guard_check = is_guard_fault;
+    guard_recover = on_guard_fault;
+    pthread_once(&install_once, install);
+    return installed;
+}
