@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// Validation of function bodies: the spec's appendix algorithm (operand stack + control
+// stack, with a polymorphic "unknown" operand after unreachable code), run in one pass
+// over the instruction bytes without recursion. Plain operators are typed from the
+// columns of opcodes.def; control, variable, reference, table and bulk-memory operators
+// are typed by hand below. Encoding errors met while reading bodies (illegal opcode, zero
+// byte expected, malformed memop flags, ...) are MOAT_ERROR_MALFORMED.
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "core/opcodes.h"
+#include "core/validate_internal.h"
+#include "util/error.h"
+
+// Every value type byte maps to itself, so a single-result block type can point its
+// result list at vt_self[t] (a stable address, unlike the growing frame array).
+static const u8 vt_self[256] = {
+#define S(i) [i] = i
+    S(MOAT_VT_I32),  S(MOAT_VT_I64),     S(MOAT_VT_F32),       S(MOAT_VT_F64),
+    S(MOAT_VT_V128), S(MOAT_VT_FUNCREF), S(MOAT_VT_EXTERNREF),
+#undef S
+};
+
+const char *moat__valtype_name(u8 t) {
+    switch (t) {
+    case MOAT_VT_I32: return "i32";
+    case MOAT_VT_I64: return "i64";
+    case MOAT_VT_F32: return "f32";
+    case MOAT_VT_F64: return "f64";
+    case MOAT_VT_V128: return "v128";
+    case MOAT_VT_FUNCREF: return "funcref";
+    case MOAT_VT_EXTERNREF: return "externref";
+    default: return "unknown";
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+// Records the first error: "<phrase and detail> (function N $name, offset 0xOFF)". The
+// phrase comes first because the spec runner looks for the testsuite's text in it.
+static MOAT_COLD bool fail_at(struct moat__vctx *v, moat_error_kind kind, u64 offset,
+                              const char *fmt, ...) MOAT_PRINTF(4, 5);
+static MOAT_COLD bool fail_at(struct moat__vctx *v, moat_error_kind kind, u64 offset,
+                              const char *fmt, ...) {
+    if (v->err)
+        return false;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    struct moat__name name = moat__module_func_name(v->m, v->func_index);
+    v->err = moat__error_new(kind, offset, "%s (function %u%s%.*s, offset 0x%llx)", msg,
+                             v->func_index, name.data ? " $" : "", name.data ? (int)name.len : 0,
+                             name.data ? name.data : "", (unsigned long long)offset);
+    if (!v->err->is_static)
+        v->err->func_index = v->func_index;
+    return false;
+}
+
+#define INVALID(...)   fail_at(v, MOAT_ERROR_INVALID, v->instr_offset, __VA_ARGS__)
+#define MALFORMED(...) fail_at(v, MOAT_ERROR_MALFORMED, v->instr_offset, __VA_ARGS__)
+
+// A failed cursor read: the cursor's own message and offset ("unexpected end", ...).
+static MOAT_COLD bool fail_cursor(struct moat__vctx *v, const moat__cursor *c) {
+    return fail_at(v, MOAT_ERROR_MALFORMED, c->fail_offset, "%s",
+                   c->fail_msg ? c->fail_msg : "unexpected end");
+}
+
+static MOAT_COLD bool fail_oom(struct moat__vctx *v) {
+    if (!v->err)
+        v->err = moat__error_oom();
+    return false;
+}
+
+static MOAT_COLD bool mismatch(struct moat__vctx *v, u8 expected, bool found_any, u8 found) {
+    return INVALID("type mismatch: expected %s, found %s", moat__valtype_name(expected),
+                   found_any ? moat__valtype_name(found) : "nothing (empty stack)");
+}
+
+// ---------------------------------------------------------------------------------------
+// Operand and control stacks (spec: appendix, validation algorithm)
+
+static MOAT_NOINLINE bool grow_vals(struct moat__vctx *v) {
+    u32 cap = v->vals_cap ? v->vals_cap * 2 : 256;
+    if (cap < v->vals_cap)
+        return fail_oom(v);
+    u8 *p = realloc(v->vals, cap);
+    if (!p)
+        return fail_oom(v);
+    v->vals = p;
+    v->vals_cap = cap;
+    return true;
+}
+
+static inline bool push(struct moat__vctx *v, u8 t) {
+    if (MOAT_UNLIKELY(v->nvals == v->vals_cap) && !grow_vals(v))
+        return false;
+    v->vals[v->nvals++] = t;
+    return true;
+}
+
+static inline struct moat__vframe *top_frame(struct moat__vctx *v) {
+    return &v->frames[v->nframes - 1];
+}
+
+// Pops any operand into *out (MOAT_VT_UNKNOWN from a polymorphic stack).
+static inline bool pop_any(struct moat__vctx *v, u8 *out) {
+    const struct moat__vframe *f = top_frame(v);
+    if (v->nvals == f->height) {
+        if (f->unreachable) {
+            *out = MOAT_VT_UNKNOWN;
+            return true;
+        }
+        return INVALID("type mismatch: expected a value, found nothing (empty stack)");
+    }
+    *out = v->vals[--v->nvals];
+    return true;
+}
+
+static inline bool pop_expect(struct moat__vctx *v, u8 expected) {
+    const struct moat__vframe *f = top_frame(v);
+    if (v->nvals == f->height) {
+        if (f->unreachable)
+            return true;
+        return mismatch(v, expected, false, 0);
+    }
+    u8 actual = v->vals[--v->nvals];
+    if (actual != expected && actual != MOAT_VT_UNKNOWN && expected != MOAT_VT_UNKNOWN)
+        return mismatch(v, expected, true, actual);
+    return true;
+}
+
+static bool pop_list(struct moat__vctx *v, const u8 *types, u32 n) {
+    for (u32 i = n; i-- > 0;)
+        if (!pop_expect(v, types[i]))
+            return false;
+    return true;
+}
+
+static bool push_list(struct moat__vctx *v, const u8 *types, u32 n) {
+    for (u32 i = 0; i < n; i++)
+        if (!push(v, types[i]))
+            return false;
+    return true;
+}
+
+// Checks that the top of the stack matches `types` without popping (br_if, br_table
+// targets). Equivalent to the spec's push_vals(pop_vals(types)).
+static bool peek_list(struct moat__vctx *v, const u8 *types, u32 n) {
+    const struct moat__vframe *f = top_frame(v);
+    for (u32 i = n; i-- > 0;) {
+        u32 depth = n - i; // 1 = top of stack
+        if (v->nvals - f->height < depth) {
+            if (f->unreachable)
+                return true; // everything below is unknown
+            return mismatch(v, types[i], false, 0);
+        }
+        u8 actual = v->vals[v->nvals - depth];
+        if (actual != types[i] && actual != MOAT_VT_UNKNOWN)
+            return mismatch(v, types[i], true, actual);
+    }
+    return true;
+}
+
+static bool push_frame(struct moat__vctx *v, u8 opcode, const u8 *params, u32 nparams,
+                       const u8 *results, u32 nresults) {
+    if (MOAT_UNLIKELY(v->nframes >= MOAT_VALIDATE_MAX_NESTING))
+        return fail_at(v, MOAT_ERROR_LIMIT, v->instr_offset,
+                       "blocks nested too deeply: more than %u levels", MOAT_VALIDATE_MAX_NESTING);
+    if (v->nframes == v->frames_cap) {
+        u32 cap = v->frames_cap ? v->frames_cap * 2 : 64;
+        struct moat__vframe *p = realloc(v->frames, (size_t)cap * sizeof *p);
+        if (!p)
+            return fail_oom(v);
+        v->frames = p;
+        v->frames_cap = cap;
+    }
+    v->frames[v->nframes++] = (struct moat__vframe){
+        .params = params,
+        .results = results,
+        .nparams = nparams,
+        .nresults = nresults,
+        .height = v->nvals,
+        .opcode = opcode,
+        .unreachable = false,
+    };
+    return push_list(v, params, nparams);
+}
+
+// Checks the end of the innermost block and pops it; *out is a copy of the frame.
+static bool pop_frame(struct moat__vctx *v, struct moat__vframe *out) {
+    struct moat__vframe *f = top_frame(v);
+    if (!pop_list(v, f->results, f->nresults))
+        return false;
+    if (v->nvals != f->height)
+        return INVALID("type mismatch: %u extra value(s) on the stack at the end of the block",
+                       v->nvals - f->height);
+    *out = *f;
+    v->nframes--;
+    return true;
+}
+
+static void set_unreachable(struct moat__vctx *v) {
+    struct moat__vframe *f = top_frame(v);
+    v->nvals = f->height;
+    f->unreachable = true;
+}
+
+static inline void label_types(const struct moat__vframe *f, const u8 **types, u32 *n) {
+    // spec: a branch to a loop goes back to its start
+    if (f->opcode == MOAT_OP_LOOP) {
+        *types = f->params;
+        *n = f->nparams;
+    } else {
+        *types = f->results;
+        *n = f->nresults;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Immediates
+
+#define READ(expr)                 \
+    do {                           \
+        if (MOAT_UNLIKELY(!(expr))) \
+            return fail_cursor(v, c); \
+    } while (0)
+
+// The reserved memory index byte of memory.size/grow/fill/init/copy (spec 2.0: 0x00).
+static bool read_zero_byte(struct moat__vctx *v, moat__cursor *c) {
+    u8 b;
+    READ(moat__read_u8(c, &b));
+    if (b != 0)
+        return fail_at(v, MOAT_ERROR_MALFORMED, moat__cursor_offset(c) - 1,
+                       "zero byte expected");
+    return true;
+}
+
+static bool need_memory(struct moat__vctx *v, u32 index) {
+    if (index >= v->m->nmems)
+        return INVALID("unknown memory %u", index);
+    return true;
+}
+
+static bool read_table(struct moat__vctx *v, moat__cursor *c, u8 *out_elem_type) {
+    u32 index;
+    READ(moat__read_u32(c, &index));
+    if (index >= v->m->ntables)
+        return INVALID("unknown table %u", index);
+    *out_elem_type = v->m->tables[index].elem_type;
+    return true;
+}
+
+static bool read_elem_segment(struct moat__vctx *v, moat__cursor *c, u8 *out_elem_type) {
+    u32 index;
+    READ(moat__read_u32(c, &index));
+    if (index >= v->m->nelems)
+        return INVALID("unknown elem segment %u", index);
+    *out_elem_type = v->m->elems[index].elem_type;
+    return true;
+}
+
+// memory.init and data.drop need the data count section (spec: binary, data count: a
+// decoding rule, so it is checked before the memory). Without one, an index that no
+// data segment has is reported as unknown, as the spec testsuite expects.
+static bool read_data_index(struct moat__vctx *v, moat__cursor *c, u32 *out) {
+    READ(moat__read_u32(c, out));
+    if (!v->m->has_data_count && *out < v->m->ndatas)
+        return MALFORMED("data count section required");
+    return true;
+}
+
+static bool need_data_segment(struct moat__vctx *v, u32 index) {
+    const struct moat__module_ir *m = v->m;
+    if (index >= (m->has_data_count ? m->data_count : m->ndatas))
+        return INVALID("unknown data segment %u", index);
+    return true;
+}
+
+// memarg: alignment exponent then offset (spec: binary, memarg). Exponents from 32 up
+// (bit 6 is multi-memory's memory index flag) are not encodings of 2.0.
+static bool read_memarg(struct moat__vctx *v, moat__cursor *c, u32 natural_bytes) {
+    u32 align, offset;
+    u64 at = moat__cursor_offset(c);
+    READ(moat__read_u32(c, &align));
+    if (align >= 32)
+        return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed memop flags");
+    READ(moat__read_u32(c, &offset));
+    if (!need_memory(v, 0))
+        return false;
+    if ((1ull << align) > natural_bytes) // spec: validation, memarg
+        return INVALID("alignment must not be larger than natural: 2^%u > %u", align,
+                       natural_bytes);
+    return true;
+}
+
+// Block type: 0x40, a value type, or a non-negative s33 type index (spec: binary,
+// blocktype). Sets the frame's start and end types.
+static bool read_blocktype(struct moat__vctx *v, moat__cursor *c, const u8 **params,
+                           u32 *nparams, const u8 **results, u32 *nresults) {
+    i64 bt;
+    u64 at = moat__cursor_offset(c);
+    READ(moat__read_sleb(c, 33, &bt));
+    *params = NULL;
+    *nparams = 0;
+    if (bt < 0) {
+        u8 t = (u8)(bt + 0x80);
+        if (bt >= -0x40 && t == MOAT_VT_EMPTY) {
+            *results = NULL;
+            *nresults = 0;
+            return true;
+        }
+        if (bt >= -0x40 && moat__is_valtype(t)) {
+            *results = &vt_self[t];
+            *nresults = 1;
+            return true;
+        }
+        return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed value type");
+    }
+    if ((u64)bt >= v->m->ntypes)
+        return INVALID("unknown type %lld", (long long)bt);
+    const struct moat__functype *ft = &v->m->types[bt];
+    *params = ft->params;
+    *nparams = ft->nparams;
+    *results = ft->results;
+    *nresults = ft->nresults;
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Instructions
+
+// Control instructions (spec: validation, control instructions). `*done` is set when
+// the function's final `end` has been checked.
+static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool *done) {
+    const struct moat__module_ir *m = v->m;
+    switch (code) {
+    case MOAT_OP_UNREACHABLE:
+        set_unreachable(v);
+        return true;
+    case MOAT_OP_NOP:
+        return true;
+    case MOAT_OP_BLOCK:
+    case MOAT_OP_LOOP:
+    case MOAT_OP_IF: {
+        const u8 *params, *results;
+        u32 nparams, nresults;
+        if (!read_blocktype(v, c, &params, &nparams, &results, &nresults))
+            return false;
+        if (code == MOAT_OP_IF && !pop_expect(v, MOAT_VT_I32))
+            return false;
+        if (!pop_list(v, params, nparams))
+            return false;
+        return push_frame(v, (u8)code, params, nparams, results, nresults);
+    }
+    case MOAT_OP_ELSE: {
+        // An else that does not close an if is a decoding error (spec: binary, if).
+        if (top_frame(v)->opcode != MOAT_OP_IF)
+            return MALFORMED("END opcode expected: else without a matching if");
+        struct moat__vframe f;
+        if (!pop_frame(v, &f))
+            return false;
+        return push_frame(v, MOAT_OP_ELSE, f.params, f.nparams, f.results, f.nresults);
+    }
+    case MOAT_OP_END: {
+        struct moat__vframe f;
+        if (!pop_frame(v, &f))
+            return false;
+        // spec: an if without else has an empty else branch, so it must map its
+        // parameters to its results unchanged.
+        if (f.opcode == MOAT_OP_IF
+            && (f.nparams != f.nresults
+                || (f.nparams && memcmp(f.params, f.results, f.nparams) != 0)))
+            return INVALID("type mismatch: if without else must have matching parameter "
+                           "and result types");
+        if (v->nframes == 0) {
+            *done = true;
+            return true;
+        }
+        return push_list(v, f.results, f.nresults);
+    }
+    case MOAT_OP_BR:
+    case MOAT_OP_BR_IF: {
+        u32 depth;
+        READ(moat__read_u32(c, &depth));
+        if (code == MOAT_OP_BR_IF && !pop_expect(v, MOAT_VT_I32))
+            return false;
+        if (depth >= v->nframes)
+            return INVALID("unknown label %u", depth);
+        const u8 *types;
+        u32 n;
+        label_types(&v->frames[v->nframes - 1 - depth], &types, &n);
+        if (code == MOAT_OP_BR_IF)
+            return peek_list(v, types, n);
+        if (!pop_list(v, types, n))
+            return false;
+        set_unreachable(v);
+        return true;
+    }
+    case MOAT_OP_BR_TABLE: {
+        // spec: appendix, br_table. Every target must have the default's arity and
+        // accept the operands. The immediates are decoded first (a malformed label
+        // list is a decoding error), then the targets are re-read from `scan`.
+        u32 count, depth, default_depth;
+        READ(moat__read_u32(c, &count));
+        moat__cursor scan = *c;
+        for (u32 i = 0; i < count; i++)
+            READ(moat__read_u32(c, &depth));
+        READ(moat__read_u32(c, &default_depth));
+        if (!pop_expect(v, MOAT_VT_I32))
+            return false;
+        if (default_depth >= v->nframes)
+            return INVALID("unknown label %u", default_depth);
+        const u8 *types;
+        u32 arity;
+        label_types(&v->frames[v->nframes - 1 - default_depth], &types, &arity);
+        for (u32 i = 0; i < count; i++) {
+            READ(moat__read_u32(&scan, &depth)); // cannot fail: read above
+            if (depth >= v->nframes)
+                return INVALID("unknown label %u", depth);
+            const u8 *target;
+            u32 n;
+            label_types(&v->frames[v->nframes - 1 - depth], &target, &n);
+            if (n != arity)
+                return INVALID("type mismatch: br_table target %u has %u value(s), "
+                               "the default has %u", depth, n, arity);
+            if (!peek_list(v, target, n))
+                return false;
+        }
+        if (!pop_list(v, types, arity))
+            return false;
+        set_unreachable(v);
+        return true;
+    }
+    case MOAT_OP_RETURN: {
+        const struct moat__vframe *fn = &v->frames[0];
+        if (!pop_list(v, fn->results, fn->nresults))
+            return false;
+        set_unreachable(v);
+        return true;
+    }
+    case MOAT_OP_CALL: {
+        u32 index;
+        READ(moat__read_u32(c, &index));
+        if (index >= m->nfuncs)
+            return INVALID("unknown function %u", index);
+        const struct moat__functype *ft = moat__func_type(m, index);
+        return pop_list(v, ft->params, ft->nparams) && push_list(v, ft->results, ft->nresults);
+    }
+    case MOAT_OP_CALL_INDIRECT: {
+        u32 type_index;
+        u8 elem_type;
+        READ(moat__read_u32(c, &type_index));
+        if (!read_table(v, c, &elem_type))
+            return false;
+        if (type_index >= m->ntypes)
+            return INVALID("unknown type %u", type_index);
+        if (elem_type != MOAT_VT_FUNCREF)
+            return INVALID("type mismatch: call_indirect needs a funcref table, found %s",
+                           moat__valtype_name(elem_type));
+        const struct moat__functype *ft = &m->types[type_index];
+        return pop_expect(v, MOAT_VT_I32) && pop_list(v, ft->params, ft->nparams)
+            && push_list(v, ft->results, ft->nresults);
+    }
+    default:
+        return INVALID("type mismatch: unexpected opcode 0x%x", code); // not reached
+    }
+}
+
+static bool check_select(struct moat__vctx *v, moat__cursor *c, u32 code) {
+    u8 t1, t2;
+    if (code == MOAT_OP_SELECT_T) {
+        u32 n;
+        READ(moat__read_u32(c, &n));
+        if (n != 1)
+            return INVALID("invalid result arity: select must have one type, found %u", n);
+        u8 t;
+        u64 at = moat__cursor_offset(c);
+        READ(moat__read_u8(c, &t));
+        if (!moat__is_valtype(t))
+            return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed value type");
+        return pop_expect(v, MOAT_VT_I32) && pop_expect(v, t) && pop_expect(v, t) && push(v, t);
+    }
+    // spec: appendix, select without type: numeric or vector operands of equal type.
+    if (!pop_expect(v, MOAT_VT_I32) || !pop_any(v, &t1) || !pop_any(v, &t2))
+        return false;
+    if (moat__is_reftype(t1) || moat__is_reftype(t2))
+        return INVALID("type mismatch: select without a type needs numeric operands, found %s",
+                       moat__valtype_name(moat__is_reftype(t1) ? t1 : t2));
+    if (t1 != t2 && t1 != MOAT_VT_UNKNOWN && t2 != MOAT_VT_UNKNOWN)
+        return INVALID("type mismatch: select operands %s and %s differ",
+                       moat__valtype_name(t2), moat__valtype_name(t1));
+    return push(v, t1 == MOAT_VT_UNKNOWN ? t2 : t1);
+}
+
+static bool check_variable(struct moat__vctx *v, moat__cursor *c, u32 code) {
+    const struct moat__module_ir *m = v->m;
+    u32 index;
+    READ(moat__read_u32(c, &index));
+    switch (code) {
+    case MOAT_OP_LOCAL_GET:
+    case MOAT_OP_LOCAL_SET:
+    case MOAT_OP_LOCAL_TEE: {
+        if (index >= v->nlocals)
+            return INVALID("unknown local %u", index);
+        u8 t = v->locals[index];
+        if (code == MOAT_OP_LOCAL_GET)
+            return push(v, t);
+        if (!pop_expect(v, t))
+            return false;
+        return code == MOAT_OP_LOCAL_TEE ? push(v, t) : true;
+    }
+    default: { // global.get / global.set
+        if (index >= m->nglobals)
+            return INVALID("unknown global %u", index);
+        const struct moat__globaltype *g = &m->globals[index];
+        if (code == MOAT_OP_GLOBAL_GET)
+            return push(v, g->valtype);
+        if (!g->is_mutable)
+            return INVALID("global is immutable: global %u", index);
+        return pop_expect(v, g->valtype);
+    }
+    }
+}
+
+static bool check_reference(struct moat__vctx *v, moat__cursor *c, u32 code) {
+    switch (code) {
+    case MOAT_OP_REF_NULL: {
+        u8 t;
+        u64 at = moat__cursor_offset(c);
+        READ(moat__read_u8(c, &t));
+        if (!moat__is_reftype(t))
+            return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed reference type");
+        return push(v, t);
+    }
+    case MOAT_OP_REF_IS_NULL: {
+        u8 t;
+        if (!pop_any(v, &t))
+            return false;
+        if (t != MOAT_VT_UNKNOWN && !moat__is_reftype(t))
+            return INVALID("type mismatch: ref.is_null needs a reference, found %s",
+                           moat__valtype_name(t));
+        return push(v, MOAT_VT_I32);
+    }
+    default: { // ref.func; spec: C.refs, the function must be declared outside bodies
+        u32 index;
+        READ(moat__read_u32(c, &index));
+        if (index >= v->m->nfuncs)
+            return INVALID("unknown function %u", index);
+        const u8 *declared = v->m->declared_funcs;
+        if (!declared || !(declared[index >> 3] & (1u << (index & 7))))
+            return INVALID("undeclared function reference %u", index);
+        return push(v, MOAT_VT_FUNCREF);
+    }
+    }
+}
+
+// table.*, elem.drop and the bulk memory operators (spec: validation, table and memory
+// instructions).
+static bool check_table_memory(struct moat__vctx *v, moat__cursor *c, u32 code) {
+    const u8 I32 = MOAT_VT_I32;
+    u8 t, t2;
+    switch (code) {
+    case MOAT_OP_TABLE_GET:
+        return read_table(v, c, &t) && pop_expect(v, I32) && push(v, t);
+    case MOAT_OP_TABLE_SET:
+        return read_table(v, c, &t) && pop_expect(v, t) && pop_expect(v, I32);
+    case MOAT_OP_TABLE_SIZE:
+        return read_table(v, c, &t) && push(v, I32);
+    case MOAT_OP_TABLE_GROW:
+        return read_table(v, c, &t) && pop_expect(v, I32) && pop_expect(v, t) && push(v, I32);
+    case MOAT_OP_TABLE_FILL:
+        return read_table(v, c, &t) && pop_expect(v, I32) && pop_expect(v, t)
+            && pop_expect(v, I32);
+    case MOAT_OP_TABLE_COPY:
+        if (!read_table(v, c, &t) || !read_table(v, c, &t2))
+            return false;
+        if (t != t2)
+            return INVALID("type mismatch: table.copy from %s table to %s table",
+                           moat__valtype_name(t2), moat__valtype_name(t));
+        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
+    case MOAT_OP_TABLE_INIT: {
+        // Immediates are elem index then table index; the table is checked first.
+        u32 elem_index;
+        READ(moat__read_u32(c, &elem_index));
+        if (!read_table(v, c, &t))
+            return false;
+        if (elem_index >= v->m->nelems)
+            return INVALID("unknown elem segment %u", elem_index);
+        t2 = v->m->elems[elem_index].elem_type;
+        if (t != t2)
+            return INVALID("type mismatch: table.init of %s table from %s segment",
+                           moat__valtype_name(t), moat__valtype_name(t2));
+        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
+    }
+    case MOAT_OP_ELEM_DROP:
+        return read_elem_segment(v, c, &t);
+    case MOAT_OP_MEMORY_INIT: {
+        u32 data_index;
+        if (!read_data_index(v, c, &data_index) || !read_zero_byte(v, c))
+            return false;
+        if (!need_memory(v, 0) || !need_data_segment(v, data_index))
+            return false;
+        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
+    }
+    case MOAT_OP_DATA_DROP: {
+        u32 data_index;
+        return read_data_index(v, c, &data_index) && need_data_segment(v, data_index);
+    }
+    case MOAT_OP_MEMORY_COPY:
+        if (!read_zero_byte(v, c) || !read_zero_byte(v, c) || !need_memory(v, 0))
+            return false;
+        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
+    case MOAT_OP_MEMORY_FILL:
+        if (!read_zero_byte(v, c) || !need_memory(v, 0))
+            return false;
+        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
+    default:
+        return INVALID("type mismatch: unexpected opcode 0x%x", code); // not reached
+    }
+}
+
+// An operator whose types are columns of opcodes.def: pop the operands, push the result.
+static bool check_plain(struct moat__vctx *v, moat__cursor *c, const struct moat__opinfo *info) {
+    switch ((enum moat__imm)info->imm) {
+    case MOAT_IMM_MEMARG:
+        if (!read_memarg(v, c, info->mem_bytes))
+            return false;
+        break;
+    case MOAT_IMM_MEMORY: // memory.size, memory.grow
+        if (!read_zero_byte(v, c) || !need_memory(v, 0))
+            return false;
+        break;
+    default:
+        READ(moat__skip_immediates(c, info));
+        break;
+    }
+    if (info->params[1] && !pop_expect(v, info->params[1]))
+        return false;
+    if (info->params[0] && !pop_expect(v, info->params[0]))
+        return false;
+    return !info->result || push(v, info->result);
+}
+
+static bool check_instr(struct moat__vctx *v, moat__cursor *c, u32 code,
+                        const struct moat__opinfo *info, bool *done) {
+    if (info->result != MOAT_OPT_X)
+        return check_plain(v, c, info);
+    switch (code) {
+    case MOAT_OP_DROP: {
+        u8 t;
+        return pop_any(v, &t);
+    }
+    case MOAT_OP_SELECT:
+    case MOAT_OP_SELECT_T:
+        return check_select(v, c, code);
+    case MOAT_OP_LOCAL_GET:
+    case MOAT_OP_LOCAL_SET:
+    case MOAT_OP_LOCAL_TEE:
+    case MOAT_OP_GLOBAL_GET:
+    case MOAT_OP_GLOBAL_SET:
+        return check_variable(v, c, code);
+    case MOAT_OP_REF_NULL:
+    case MOAT_OP_REF_IS_NULL:
+    case MOAT_OP_REF_FUNC:
+        return check_reference(v, c, code);
+    case MOAT_OP_TABLE_GET:
+    case MOAT_OP_TABLE_SET:
+    case MOAT_OP_TABLE_SIZE:
+    case MOAT_OP_TABLE_GROW:
+    case MOAT_OP_TABLE_FILL:
+    case MOAT_OP_TABLE_COPY:
+    case MOAT_OP_TABLE_INIT:
+    case MOAT_OP_ELEM_DROP:
+    case MOAT_OP_MEMORY_INIT:
+    case MOAT_OP_DATA_DROP:
+    case MOAT_OP_MEMORY_COPY:
+    case MOAT_OP_MEMORY_FILL:
+        return check_table_memory(v, c, code);
+    default:
+        return check_control(v, c, code, done);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Function bodies
+
+// Lays out the types of parameters and declared locals in v->locals.
+static bool load_locals(struct moat__vctx *v, const struct moat__functype *ft,
+                        const struct moat__body *body) {
+    u64 total = (u64)ft->nparams + body->nlocals;
+    if (total > (u64)MOAT_LIMIT_LOCALS + MOAT_LIMIT_PARAMS)
+        return fail_at(v, MOAT_ERROR_LIMIT, body->offset, "too many locals: %llu",
+                       (unsigned long long)total);
+    if (total > v->locals_cap) {
+        u8 *p = realloc(v->locals, (size_t)total);
+        if (!p)
+            return fail_oom(v);
+        v->locals = p;
+        v->locals_cap = (u32)total;
+    }
+    if (ft->nparams)
+        memcpy(v->locals, ft->params, ft->nparams);
+    u32 n = ft->nparams;
+    for (u32 r = 0; r < body->nlocal_runs; r++) {
+        const struct moat__local_run *run = &body->local_runs[r];
+        if (run->count > total - n)
+            return fail_at(v, MOAT_ERROR_MALFORMED, body->offset, "too many locals");
+        memset(v->locals + n, run->type, run->count);
+        n += run->count;
+    }
+    v->nlocals = n;
+    return true;
+}
+
+bool moat__validate_func(struct moat__vctx *v, u32 func_index) {
+    const struct moat__module_ir *m = v->m;
+    const struct moat__body *body = &m->bodies[func_index - m->nfunc_imports];
+    const struct moat__functype *ft = moat__func_type(m, func_index);
+    v->func_index = func_index;
+    v->instr_offset = body->offset;
+    v->nvals = 0;
+    v->nframes = 0;
+    if (body->code_start > body->code_end || body->code_end > m->len)
+        return MALFORMED("function body out of bounds");
+    if (!load_locals(v, ft, body))
+        return false;
+    if (!push_frame(v, 0, NULL, 0, ft->results, ft->nresults))
+        return false;
+
+    moat__cursor c = {
+        .base = m->bytes,
+        .p = m->bytes + body->code_start,
+        .end = m->bytes + body->code_end,
+    };
+    bool done = false;
+    while (!done) {
+        v->instr_offset = moat__cursor_offset(&c);
+        if (moat__cursor_at_end(&c))
+            // The body ran out inside a block. The reference decoder reads on into the
+            // next bytes, so the suite expects either phrase; this message has both.
+            return MALFORMED("unexpected end of section or function: END opcode expected");
+        u32 code;
+        if (!moat__read_opcode(&c, &code))
+            return fail_cursor(v, &c);
+        const struct moat__opinfo *info = moat__opinfo(code);
+        if (MOAT_UNLIKELY(!info)) {
+            const char *proposal = moat__opcode_proposal(code);
+            if (proposal)
+                return fail_at(v, MOAT_ERROR_UNSUPPORTED, v->instr_offset,
+                               "%s (proposal) is not supported: opcode 0x%x", proposal, code);
+            return MALFORMED("illegal opcode 0x%x", code);
+        }
+        if (!check_instr(v, &c, code, info, &done))
+            return false;
+    }
+    if (!moat__cursor_at_end(&c)) {
+        v->instr_offset = moat__cursor_offset(&c);
+        return MALFORMED("section size mismatch: operators remaining after end of function");
+    }
+    return true;
+}
+
+void moat__vctx_free(struct moat__vctx *v) {
+    free(v->vals);
+    free(v->frames);
+    free(v->locals);
+    v->vals = v->locals = NULL;
+    v->frames = NULL;
+    v->vals_cap = v->frames_cap = v->locals_cap = 0;
+}
