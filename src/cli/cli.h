@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// Shared pieces of the `moat` command: the subcommand entry points, file reading with
+// clear messages, the engine options common to `run` and `wast`, and printing of types
+// and values. The CLI is an embedder like any other: it includes moat.h and nothing from
+// src/ below it.
+#ifndef MOAT_CLI_H
+#define MOAT_CLI_H
+
+#include "moat.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+// Exit statuses. A trapped guest exits 134, as `wasmtime run` does (128 + SIGABRT).
+#define CLI_EXIT_OK    0
+#define CLI_EXIT_FAIL  1
+#define CLI_EXIT_USAGE 2
+#define CLI_EXIT_TRAP  134
+
+// Subcommands: argv[0] is the subcommand name; each returns the process exit status.
+int cli_run_main(int argc, char **argv);
+int cli_wast_main(int argc, char **argv);
+int cli_inspect_main(int argc, char **argv);
+
+// Prints "moat: <message>" on stderr.
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// Prints "moat CMD: <message>" and a hint to `moat CMD --help` on stderr; returns
+// CLI_EXIT_USAGE.
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// Reads a whole file into a new malloc'd buffer (*out, caller frees). On failure prints
+// "moat: cannot read 'PATH': <reason>" and returns false.
+bool cli_read_file(const char *path, uint8_t **out, size_t *out_len);
+
+// Engine options shared by `run` and `wast` (`--bounds-checks`, `-W key=value`).
+typedef struct cli_engine_opts {
+    bool bounds_checks;
+    uint32_t max_call_depth; // 0 = library default
+} cli_engine_opts;
+
+// Tries to consume an engine option at argv[*i] (and its value at argv[*i + 1] for a
+// separate `-W key=value`). Returns 1 if consumed (advancing *i past it), 0 if argv[*i]
+// is not an engine option, -1 after printing a usage error for a bad value.
+int cli_engine_opt_parse(const char *cmd, int argc, char **argv, int *i, cli_engine_opts *opts);
+// The help text lines for the engine options.
+extern const char cli_engine_opts_help[];
+// Makes an engine with the options; prints the error and returns NULL on failure.
+moat_engine *cli_engine_new(const cli_engine_opts *opts);
+
+// Writes a message for `err` to stderr, prefixed by "moat: <what>: ", and deletes it.
+void cli_report_error(const char *what, moat_error *err);
+
+// "i32", "funcref", ...
+const char *cli_valkind_name(moat_valkind kind);
+// Writes "(i32, i32) -> (i32)" to `out`.
+void cli_print_functype(FILE *out, const moat_functype *type);
+// Writes "func (i32) -> ()", "memory 1..2", "table 10..20 funcref", "global mut i32".
+void cli_print_externtype(FILE *out, const moat_externtype *type);
+// Writes a name, escaping bytes that are not printable ASCII as \xx.
+void cli_print_name(FILE *out, moat_name name);
+// Writes a value for people: i32/i64 signed decimal, floats in the shortest form that
+// reads back exactly ("1.5", "nan", "-inf"), references as "null" / "<funcref>".
+void cli_print_value(FILE *out, const moat_val *val);
+
+#endif

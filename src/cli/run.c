@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// `moat run [OPTIONS] FILE.wasm [ARGS...]`: instantiates a module with no imports (WASI
+// comes later) and calls `--invoke NAME` with ARGS parsed per its parameter types, or
+// `_start`. Results go to stdout one per line (as `wasmtime run --invoke` prints them); a
+// trap prints its message and wasm backtrace on stderr and exits 134.
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char run_help[] =
+    "Usage: moat run [OPTIONS] FILE.wasm [ARGS...]\n"
+    "\n"
+    "Instantiates FILE.wasm and calls one of its exported functions. Options come before\n"
+    "FILE.wasm; everything after it is passed to the guest.\n"
+    "\n"
+    "Without --invoke, calls the exported function `_start`. With --invoke NAME, calls\n"
+    "export NAME with ARGS converted to its parameter types and prints each result on its\n"
+    "own line. Argument syntax: i32/i64 as decimal (may be negative) or 0x hex; f32/f64\n"
+    "as decimal, hex float, nan, inf or -inf; funcref/externref only as null.\n"
+    "\n"
+    "Modules with imports cannot run yet (no WASI): instantiation fails naming the import.\n"
+    "\n"
+    "Options:\n"
+    "  --invoke NAME             call export NAME instead of _start (also --invoke=NAME)\n"
+    "%s"
+    "  -h, --help                print this help and exit\n"
+    "\n"
+    "Exit status: 0 on success, 1 if the module cannot be read, loaded, linked or called,\n"
+    "2 on a usage error, 134 if the guest traps (message and wasm backtrace on stderr).\n";
+
+typedef struct run_opts {
+    cli_engine_opts engine;
+    const char *invoke; // NULL: _start
+    const char *path;
+    int nargs;
+    char **args;
+} run_opts;
+
+// Returns -1 to continue, or an exit status (after --help or a usage error).
+static int parse_args(int argc, char **argv, run_opts *opts) {
+    int i = 1;
+    while (i < argc && argv[i][0] == '-' && argv[i][1]) {
+        const char *arg = argv[i];
+        int r = cli_engine_opt_parse("run", argc, argv, &i, &opts->engine);
+        if (r < 0) return CLI_EXIT_USAGE;
+        if (r > 0) continue;
+        if (!strcmp(arg, "--")) {
+            i++;
+            break;
+        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            printf(run_help, cli_engine_opts_help);
+            return CLI_EXIT_OK;
+        } else if (!strcmp(arg, "--invoke")) {
+            if (i + 1 >= argc) return cli_usage_error("run", "--invoke needs a function name");
+            opts->invoke = argv[i + 1];
+            i += 2;
+        } else if (!strncmp(arg, "--invoke=", 9)) {
+            opts->invoke = arg + 9;
+            i++;
+        } else {
+            return cli_usage_error("run", "unknown option '%s'", arg);
+        }
+    }
+    if (i >= argc) return cli_usage_error("run", "missing the module file (FILE.wasm)");
+    opts->path = argv[i];
+    opts->nargs = argc - i - 1;
+    opts->args = argv + i + 1;
+    return -1;
+}
+
+// Parses an integer of `bits` bits: decimal (maybe negative) or 0x hex; accepts both the
+// signed and the unsigned range.
+static bool parse_int(const char *s, int bits, uint64_t *out) {
+    bool neg = *s == '-';
+    const char *digits = neg || *s == '+' ? s + 1 : s;
+    int base = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') ? 16 : 10;
+    if (base == 16) digits += 2;
+    if (*digits < '0' || (*digits > '9' && base == 10)) return false;
+    char *end;
+    errno = 0;
+    unsigned long long mag = strtoull(digits, &end, base);
+    if (*end || errno || end == digits) return false;
+    uint64_t umax = bits == 32 ? UINT32_MAX : UINT64_MAX;
+    uint64_t neg_max = (uint64_t)1 << (bits - 1); // |INT_MIN|
+    if (neg ? mag > neg_max : mag > umax) return false;
+    *out = neg ? (uint64_t)0 - mag : mag;
+    return true;
+}
+
+static bool parse_arg(const char *s, moat_valkind kind, moat_val *out) {
+    out->kind = kind;
+    char *end;
+    uint64_t bits;
+    switch (kind) {
+    case MOAT_I32:
+        if (!parse_int(s, 32, &bits)) return false;
+        out->of.i32 = (int32_t)(uint32_t)bits;
+        return true;
+    case MOAT_I64:
+        if (!parse_int(s, 64, &bits)) return false;
+        out->of.i64 = (int64_t)bits;
+        return true;
+    case MOAT_F32:
+        out->of.f32 = strtof(s, &end);
+        return *s && !*end;
+    case MOAT_F64:
+        out->of.f64 = strtod(s, &end);
+        return *s && !*end;
+    case MOAT_FUNCREF:
+        out->of.funcref = NULL;
+        return !strcmp(s, "null");
+    case MOAT_EXTERNREF:
+        out->of.externref = NULL;
+        return !strcmp(s, "null");
+    case MOAT_V128:
+        return false;
+    }
+    return false;
+}
+
+static void print_frame(const moat_frame *frame, size_t i) {
+    fprintf(stderr, "  %4zu: %#8" PRIx64 " - ", i, frame->module_offset);
+    if (frame->module_name.data)
+        cli_print_name(stderr, frame->module_name);
+    else
+        fputs("<unknown>", stderr);
+    fputc('!', stderr);
+    if (frame->func_name.data)
+        cli_print_name(stderr, frame->func_name);
+    else
+        fprintf(stderr, "<wasm function %" PRIu32 ">", frame->func_index);
+    fputc('\n', stderr);
+}
+
+// Prints "moat: trap: MESSAGE" and the backtrace, innermost frame first; frees the trap.
+static int report_trap(moat_trap *trap) {
+    fprintf(stderr, "moat: trap: %s\n", moat_trap_message(trap));
+    size_t n = moat_trap_frame_count(trap);
+    if (n) fputs("wasm backtrace:\n", stderr);
+    for (size_t i = 0; i < n; i++) {
+        moat_frame frame;
+        moat_trap_frame(trap, i, &frame);
+        print_frame(&frame, i);
+    }
+    moat_trap_delete(trap);
+    return CLI_EXIT_TRAP;
+}
+
+static void list_func_exports(moat_instance *instance) {
+    size_t n = moat_instance_export_count(instance);
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        moat_name name;
+        moat_extern ext;
+        moat_instance_export_nth(instance, i, &name, &ext);
+        if (ext.kind != MOAT_EXTERN_FUNC) continue;
+        fputs(any ? ", " : "moat: exported functions: ", stderr);
+        cli_print_name(stderr, name);
+        any = true;
+    }
+    fputs(any ? "\n" : "moat: the module exports no functions\n", stderr);
+}
+
+static int check_arity(const run_opts *opts, const char *name, const moat_functype *type) {
+    size_t np = moat_functype_param_count(type);
+    if ((size_t)opts->nargs == np) return CLI_EXIT_OK;
+    fprintf(stderr, "moat: '%s' takes %zu argument%s, %d given; its type is ", name, np,
+            np == 1 ? "" : "s", opts->nargs);
+    cli_print_functype(stderr, type);
+    fputc('\n', stderr);
+    return CLI_EXIT_FAIL;
+}
+
+static int call_export(moat_store *store, moat_instance *instance, const run_opts *opts) {
+    const char *name = opts->invoke ? opts->invoke : "_start";
+    moat_extern ext;
+    if (!moat_instance_export_get(instance, moat_name_from(name), &ext)
+        || ext.kind != MOAT_EXTERN_FUNC) {
+        if (opts->invoke)
+            cli_error("'%s' has no exported function '%s'", opts->path, name);
+        else
+            cli_error("no --invoke given and the module exports no _start");
+        list_func_exports(instance);
+        return CLI_EXIT_FAIL;
+    }
+    const moat_functype *type = moat_func_type(ext.of.func);
+    if (!opts->invoke && opts->nargs) {
+        fprintf(stderr, "moat: warning: guest arguments are ignored (no WASI yet)\n");
+    } else if (check_arity(opts, name, type) != CLI_EXIT_OK) {
+        return CLI_EXIT_FAIL;
+    }
+    size_t np = moat_functype_param_count(type), nr = moat_functype_result_count(type);
+    moat_val *args = calloc(np + 1, sizeof *args);
+    moat_val *results = calloc(nr + 1, sizeof *results);
+    int status = CLI_EXIT_FAIL;
+    if (!args || !results) {
+        cli_error("out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < np; i++) {
+        moat_valkind kind = moat_functype_param(type, i);
+        if (!parse_arg(opts->args[i], kind, &args[i])) {
+            cli_error("argument %zu of '%s': '%s' is not a valid %s", i + 1, name, opts->args[i],
+                      cli_valkind_name(kind));
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < nr; i++)
+        results[i].kind = moat_functype_result(type, i);
+    moat_trap *trap = NULL;
+    moat_error *err = moat_func_call(store, ext.of.func, args, np, results, nr, &trap);
+    if (err) {
+        cli_report_error("cannot call the function", err);
+    } else if (trap) {
+        status = report_trap(trap);
+    } else {
+        for (size_t i = 0; i < nr; i++) {
+            cli_print_value(stdout, &results[i]);
+            fputc('\n', stdout);
+        }
+        status = CLI_EXIT_OK;
+    }
+done:
+    free(args);
+    free(results);
+    return status;
+}
+
+static int run_module(moat_engine *engine, const uint8_t *bytes, size_t len, const run_opts *opts) {
+    moat_module *module = NULL;
+    moat_error *err = moat_module_new(engine, bytes, len, &module);
+    if (err) {
+        fprintf(stderr, "moat: cannot load '%s': %s\n", opts->path, moat_error_message(err));
+        moat_error_delete(err);
+        return CLI_EXIT_FAIL;
+    }
+    int status = CLI_EXIT_FAIL;
+    moat_store *store = moat_store_new(engine);
+    moat_linker *linker = moat_linker_new(engine);
+    if (!store || !linker) {
+        cli_error("out of memory");
+        goto done;
+    }
+    moat_instance *instance = NULL;
+    moat_trap *trap = NULL;
+    err = moat_linker_instantiate(linker, store, module, &instance, &trap);
+    if (err) {
+        fprintf(stderr, "moat: cannot instantiate '%s': %s\n", opts->path, moat_error_message(err));
+        if (moat_error_kind_get(err) == MOAT_ERROR_UNLINKABLE)
+            fputs("moat: note: `moat run` provides no imports yet (WASI is not implemented)\n",
+                  stderr);
+        moat_error_delete(err);
+    } else if (trap) {
+        status = report_trap(trap);
+    } else {
+        status = call_export(store, instance, opts);
+    }
+done:
+    moat_linker_delete(linker);
+    moat_store_delete(store);
+    moat_module_delete(module);
+    return status;
+}
+
+int cli_run_main(int argc, char **argv) {
+    run_opts opts = {0};
+    int status = parse_args(argc, argv, &opts);
+    if (status >= 0) return status;
+    uint8_t *bytes;
+    size_t len;
+    if (!cli_read_file(opts.path, &bytes, &len)) return CLI_EXIT_FAIL;
+    moat_engine *engine = cli_engine_new(&opts.engine);
+    status = engine ? run_module(engine, bytes, len, &opts) : CLI_EXIT_FAIL;
+    moat_engine_delete(engine);
+    free(bytes);
+    return status;
+}
