@@ -57,7 +57,7 @@ struct reader {
     bool has_code, has_data;
     u32 code_offset;     // of the code section's count, for the end-of-module check
     u32 nbodies;         // entries in the code section
-    u64 elems_total;
+    u32 elems_total;     // items of all element segments so far
     // Section list, grown with realloc while decoding and copied into the arena at the end.
     struct moat__section *secs;
     u32 nsecs, secs_cap;
@@ -176,6 +176,20 @@ static bool read_count(struct reader *r, u32 *out) {
         return fail_malformed(r, offset_of(r, r->c.end),
                               "unexpected end of section or function");
     return true;
+}
+
+// Like read_count, for a vector whose entries join `base` earlier ones (imports of the
+// same kind) in an index space bounded by `limit`: exceeding it is a LIMIT error naming
+// `what` ("too many functions"), reported before the size check so it names the cause.
+static bool read_count_limited(struct reader *r, u32 base, u32 limit, const char *what,
+                               u32 *out) {
+    u64 off = here(r);
+    if (!read_u32(r, out))
+        return false;
+    if ((u64)base + *out > limit)
+        return fail_limit(r, off, what, (u64)base + *out, limit);
+    r->c.p = r->c.base + off; // read again, with the size check
+    return read_count(r, out);
 }
 
 // A name: u32 length then that many bytes of UTF-8.
@@ -455,14 +469,8 @@ done:
 
 static bool read_type_section(struct reader *r) {
     struct moat__module_ir *m = r->m;
-    u64 off = here(r);
     u32 n;
-    if (!read_u32(r, &n))
-        return false;
-    if (n > MOAT_LIMIT_TYPES)
-        return fail_limit(r, off, "too many types", n, MOAT_LIMIT_TYPES);
-    r->c.p = r->c.base + off; // re-read below with the size check
-    if (!read_count(r, &n))
+    if (!read_count_limited(r, 0, MOAT_LIMIT_TYPES, "too many types", &n))
         return false;
     if (!(m->types = alloc_array(r, n, sizeof *m->types)))
         return false;
@@ -482,15 +490,11 @@ static bool read_type_section(struct reader *r) {
                         form);
         }
         for (int side = 0; side < 2; side++) {
-            u64 count_off = here(r);
             u32 count;
-            if (!read_count(r, &count))
+            if (!read_count_limited(r, 0, side == 0 ? MOAT_LIMIT_PARAMS : MOAT_LIMIT_RESULTS,
+                                    side == 0 ? "too many parameters" : "too many results",
+                                    &count))
                 return false;
-            u32 limit = side == 0 ? MOAT_LIMIT_PARAMS : MOAT_LIMIT_RESULTS;
-            if (count > limit)
-                return fail_limit(r, count_off, side == 0 ? "too many parameters"
-                                                          : "too many results",
-                                  count, limit);
             const u8 *types = r->c.p; // value types are one byte each in 2.0
             for (u32 k = 0; k < count; k++) {
                 u8 vt;
@@ -511,14 +515,8 @@ static bool read_type_section(struct reader *r) {
 
 static bool read_import_section(struct reader *r) {
     struct moat__module_ir *m = r->m;
-    u64 off = here(r);
     u32 n;
-    if (!read_u32(r, &n))
-        return false;
-    if (n > MOAT_LIMIT_IMPORTS)
-        return fail_limit(r, off, "too many imports", n, MOAT_LIMIT_IMPORTS);
-    r->c.p = r->c.base + off;
-    if (!read_count(r, &n))
+    if (!read_count_limited(r, 0, MOAT_LIMIT_IMPORTS, "too many imports", &n))
         return false;
     if (!(m->imports = alloc_array(r, n, sizeof *m->imports)))
         return false;
@@ -567,15 +565,9 @@ static bool read_import_section(struct reader *r) {
 
 static bool read_function_section(struct reader *r) {
     struct moat__module_ir *m = r->m;
-    u64 off = here(r);
     u32 n;
-    if (!read_u32(r, &n))
-        return false;
-    if ((u64)m->nfunc_imports + n > MOAT_LIMIT_FUNCS)
-        return fail_limit(r, off, "too many functions", (u64)m->nfunc_imports + n,
-                          MOAT_LIMIT_FUNCS);
-    r->c.p = r->c.base + off;
-    if (!read_count(r, &n) || !funcs_complete(r, n))
+    if (!read_count_limited(r, m->nfunc_imports, MOAT_LIMIT_FUNCS, "too many functions", &n) ||
+        !funcs_complete(r, n))
         return false;
     r->nfunc_decls = n;
     for (u32 i = 0; i < n; i++)
@@ -586,15 +578,9 @@ static bool read_function_section(struct reader *r) {
 
 static bool read_table_section(struct reader *r) {
     struct moat__module_ir *m = r->m;
-    u64 off = here(r);
     u32 n;
-    if (!read_u32(r, &n))
-        return false;
-    if ((u64)m->ntable_imports + n > MOAT_LIMIT_TABLES)
-        return fail_limit(r, off, "too many tables", (u64)m->ntable_imports + n,
-                          MOAT_LIMIT_TABLES);
-    r->c.p = r->c.base + off;
-    if (!read_count(r, &n) || !tables_complete(r, n))
+    if (!read_count_limited(r, m->ntable_imports, MOAT_LIMIT_TABLES, "too many tables", &n) ||
+        !tables_complete(r, n))
         return false;
     for (u32 i = 0; i < n; i++)
         if (!read_tabletype(r, &m->tables[m->ntable_imports + i]))
@@ -615,15 +601,10 @@ static bool read_memory_section(struct reader *r) {
 
 static bool read_global_section(struct reader *r) {
     struct moat__module_ir *m = r->m;
-    u64 off = here(r);
     u32 n;
-    if (!read_u32(r, &n))
-        return false;
-    if ((u64)m->nglobal_imports + n > MOAT_LIMIT_GLOBALS)
-        return fail_limit(r, off, "too many globals", (u64)m->nglobal_imports + n,
-                          MOAT_LIMIT_GLOBALS);
-    r->c.p = r->c.base + off;
-    if (!read_count(r, &n) || !globals_complete(r, n))
+    if (!read_count_limited(r, m->nglobal_imports, MOAT_LIMIT_GLOBALS, "too many globals",
+                            &n) ||
+        !globals_complete(r, n))
         return false;
     for (u32 i = 0; i < n; i++) {
         if (!read_globaltype(r, &m->globals[m->nglobal_imports + i]) ||
@@ -635,14 +616,8 @@ static bool read_global_section(struct reader *r) {
 
 static bool read_export_section(struct reader *r) {
     struct moat__module_ir *m = r->m;
-    u64 off = here(r);
     u32 n;
-    if (!read_u32(r, &n))
-        return false;
-    if (n > MOAT_LIMIT_EXPORTS)
-        return fail_limit(r, off, "too many exports", n, MOAT_LIMIT_EXPORTS);
-    r->c.p = r->c.base + off;
-    if (!read_count(r, &n))
+    if (!read_count_limited(r, 0, MOAT_LIMIT_EXPORTS, "too many exports", &n))
         return false;
     if (!(m->exports = alloc_array(r, n, sizeof *m->exports)))
         return false;
@@ -672,14 +647,11 @@ static bool read_start_section(struct reader *r) {
 
 // Element segment items: function indices or constant expressions.
 static bool read_elem_items(struct reader *r, struct moat__elem *seg) {
-    u64 off = here(r);
     u32 n;
-    if (!read_count(r, &n))
+    if (!read_count_limited(r, r->elems_total, MOAT_LIMIT_ELEMS_TOTAL,
+                            "too many elements in element segments", &n))
         return false;
     r->elems_total += n;
-    if (r->elems_total > MOAT_LIMIT_ELEMS_TOTAL)
-        return fail_limit(r, off, "too many elements in element segments", r->elems_total,
-                          MOAT_LIMIT_ELEMS_TOTAL);
     seg->count = n;
     if (seg->has_exprs) {
         if (!(seg->exprs = alloc_array(r, n, sizeof *seg->exprs)))
@@ -743,14 +715,8 @@ static bool read_elem(struct reader *r, struct moat__elem *seg) {
 
 static bool read_element_section(struct reader *r) {
     struct moat__module_ir *m = r->m;
-    u64 off = here(r);
     u32 n;
-    if (!read_u32(r, &n))
-        return false;
-    if (n > MOAT_LIMIT_ELEM_SEGMENTS)
-        return fail_limit(r, off, "too many element segments", n, MOAT_LIMIT_ELEM_SEGMENTS);
-    r->c.p = r->c.base + off;
-    if (!read_count(r, &n))
+    if (!read_count_limited(r, 0, MOAT_LIMIT_ELEM_SEGMENTS, "too many element segments", &n))
         return false;
     if (!(m->elems = alloc_array(r, n, sizeof *m->elems)))
         return false;
@@ -870,10 +836,8 @@ static bool read_data_section(struct reader *r) {
         return fail(r, MOAT_ERROR_MALFORMED, off,
                     "data count and data section have inconsistent lengths (%u and %u)",
                     m->data_count, n);
-    if (n > MOAT_LIMIT_DATA_SEGMENTS)
-        return fail_limit(r, off, "too many data segments", n, MOAT_LIMIT_DATA_SEGMENTS);
     r->c.p = r->c.base + off;
-    if (!read_count(r, &n))
+    if (!read_count_limited(r, 0, MOAT_LIMIT_DATA_SEGMENTS, "too many data segments", &n))
         return false;
     if (!(m->datas = alloc_array(r, n, sizeof *m->datas)))
         return false;
