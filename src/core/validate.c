@@ -20,8 +20,7 @@ static MOAT_COLD bool fail(struct moat__vctx *v, moat_error_kind kind, u64 offse
                            const char *where, const char *fmt, ...) MOAT_PRINTF(5, 6);
 static MOAT_COLD bool fail(struct moat__vctx *v, moat_error_kind kind, u64 offset,
                            const char *where, const char *fmt, ...) {
-    if (v->err)
-        return false;
+    if (v->err) return false;
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
@@ -35,13 +34,20 @@ static MOAT_COLD bool fail(struct moat__vctx *v, moat_error_kind kind, u64 offse
 // Offset of the first section with `id` (module-level errors point there), else 0.
 static u64 section_offset(const struct moat__module_ir *m, u8 id) {
     for (u32 i = 0; i < m->nsections; i++)
-        if (m->sections[i].id == id)
-            return m->sections[i].payload;
+        if (m->sections[i].id == id) return m->sections[i].payload;
     return 0;
 }
 
-enum { SEC_TYPE = 1, SEC_IMPORT = 2, SEC_FUNC = 3, SEC_TABLE = 4, SEC_MEMORY = 5,
-       SEC_GLOBAL = 6, SEC_EXPORT = 7, SEC_START = 8 };
+enum {
+    SEC_TYPE = 1,
+    SEC_IMPORT = 2,
+    SEC_FUNC = 3,
+    SEC_TABLE = 4,
+    SEC_MEMORY = 5,
+    SEC_GLOBAL = 6,
+    SEC_EXPORT = 7,
+    SEC_START = 8
+};
 
 static bool check_limits(struct moat__vctx *v, const struct moat__limits *lim, u64 range,
                          const char *range_msg, u64 offset, const char *where) {
@@ -84,10 +90,22 @@ static bool check_const_expr(struct moat__vctx *v, struct moat__const_expr e, u8
         const u8 *bytes;
         bool ok = moat__read_opcode(&c, &code);
         switch (ok ? code : 0x100) {
-        case MOAT_OP_I32_CONST: ok = moat__read_sleb(&c, 32, &s); top = MOAT_VT_I32; break;
-        case MOAT_OP_I64_CONST: ok = moat__read_sleb(&c, 64, &s); top = MOAT_VT_I64; break;
-        case MOAT_OP_F32_CONST: ok = moat__read_bytes(&c, 4, &bytes); top = MOAT_VT_F32; break;
-        case MOAT_OP_F64_CONST: ok = moat__read_bytes(&c, 8, &bytes); top = MOAT_VT_F64; break;
+        case MOAT_OP_I32_CONST:
+            ok = moat__read_sleb(&c, 32, &s);
+            top = MOAT_VT_I32;
+            break;
+        case MOAT_OP_I64_CONST:
+            ok = moat__read_sleb(&c, 64, &s);
+            top = MOAT_VT_I64;
+            break;
+        case MOAT_OP_F32_CONST:
+            ok = moat__read_bytes(&c, 4, &bytes);
+            top = MOAT_VT_F32;
+            break;
+        case MOAT_OP_F64_CONST:
+            ok = moat__read_bytes(&c, 8, &bytes);
+            top = MOAT_VT_F64;
+            break;
         case MOAT_OP_REF_NULL:
             ok = moat__read_u8(&c, &top);
             if (ok && !moat__is_reftype(top))
@@ -101,8 +119,7 @@ static bool check_const_expr(struct moat__vctx *v, struct moat__const_expr e, u8
             break;
         case MOAT_OP_GLOBAL_GET:
             ok = moat__read_u32(&c, &index);
-            if (!ok)
-                break;
+            if (!ok) break;
             if (index >= m->nglobal_imports)
                 return fail(v, MOAT_ERROR_INVALID, at, where, "unknown global %u", index);
             if (m->globals[index].is_mutable)
@@ -113,6 +130,10 @@ static bool check_const_expr(struct moat__vctx *v, struct moat__const_expr e, u8
         case 0x100:
             break;
         default:
+            if (!moat__opinfo(code) && moat__opcode_proposal(code))
+                return fail(v, MOAT_ERROR_UNSUPPORTED, at, where,
+                            "%s (proposal) is not supported: opcode 0x%x",
+                            moat__opcode_proposal(code), code);
             if (!moat__opinfo(code))
                 return fail(v, MOAT_ERROR_MALFORMED, at, where, "illegal opcode 0x%x", code);
             return fail(v, MOAT_ERROR_INVALID, at, where,
@@ -145,12 +166,10 @@ static bool check_imports(struct moat__vctx *v) {
                             imp->desc.type_index);
             break;
         case MOAT__EXTERN_TABLE:
-            if (!check_table_type(v, &imp->desc.table, imp->offset, where))
-                return false;
+            if (!check_table_type(v, &imp->desc.table, imp->offset, where)) return false;
             break;
         case MOAT__EXTERN_MEMORY:
-            if (!check_memory_type(v, &imp->desc.memory, imp->offset, where))
-                return false;
+            if (!check_memory_type(v, &imp->desc.memory, imp->offset, where)) return false;
             break;
         default:
             break;
@@ -177,13 +196,11 @@ static bool check_definitions(struct moat__vctx *v) {
     }
     for (u32 i = m->ntable_imports; i < m->ntables; i++) {
         snprintf(where, sizeof where, "table %u", i);
-        if (!check_table_type(v, &m->tables[i], section_offset(m, SEC_TABLE), where))
-            return false;
+        if (!check_table_type(v, &m->tables[i], section_offset(m, SEC_TABLE), where)) return false;
     }
     for (u32 i = m->nmem_imports; i < m->nmems; i++) {
         snprintf(where, sizeof where, "memory %u", i);
-        if (!check_memory_type(v, &m->mems[i], section_offset(m, SEC_MEMORY), where))
-            return false;
+        if (!check_memory_type(v, &m->mems[i], section_offset(m, SEC_MEMORY), where)) return false;
     }
     // spec 2.0: at most one memory, imported or defined
     if (m->nmems > 1)
@@ -202,25 +219,21 @@ static bool check_elems(struct moat__vctx *v) {
         snprintf(where, sizeof where, "elem segment %u", i);
         for (u32 k = 0; k < e->count; k++) {
             if (e->has_exprs) {
-                if (!check_const_expr(v, e->exprs[k], e->elem_type, where))
-                    return false;
+                if (!check_const_expr(v, e->exprs[k], e->elem_type, where)) return false;
             } else if (e->func_indices[k] >= m->nfuncs) {
                 return fail(v, MOAT_ERROR_INVALID, e->offset, where, "unknown function %u",
                             e->func_indices[k]);
             }
         }
-        if (e->mode != MOAT__SEG_ACTIVE)
-            continue;
+        if (e->mode != MOAT__SEG_ACTIVE) continue;
         if (e->table_index >= m->ntables)
             return fail(v, MOAT_ERROR_INVALID, e->offset, where, "unknown table %u",
                         e->table_index);
         if (m->tables[e->table_index].elem_type != e->elem_type)
             return fail(v, MOAT_ERROR_INVALID, e->offset, where,
-                        "type mismatch: %s segment for %s table",
-                        moat__valtype_name(e->elem_type),
+                        "type mismatch: %s segment for %s table", moat__valtype_name(e->elem_type),
                         moat__valtype_name(m->tables[e->table_index].elem_type));
-        if (!check_const_expr(v, e->offset_expr, MOAT_VT_I32, where))
-            return false;
+        if (!check_const_expr(v, e->offset_expr, MOAT_VT_I32, where)) return false;
     }
     return true;
 }
@@ -230,22 +243,19 @@ static bool check_datas(struct moat__vctx *v) {
     char where[48];
     for (u32 i = 0; i < m->ndatas; i++) {
         const struct moat__data *d = &m->datas[i];
-        if (d->mode != MOAT__SEG_ACTIVE)
-            continue;
+        if (d->mode != MOAT__SEG_ACTIVE) continue;
         snprintf(where, sizeof where, "data segment %u", i);
         if (d->memory_index >= m->nmems)
             return fail(v, MOAT_ERROR_INVALID, d->offset, where, "unknown memory %u",
                         d->memory_index);
-        if (!check_const_expr(v, d->offset_expr, MOAT_VT_I32, where))
-            return false;
+        if (!check_const_expr(v, d->offset_expr, MOAT_VT_I32, where)) return false;
     }
     return true;
 }
 
 static bool check_start(struct moat__vctx *v) {
     const struct moat__module_ir *m = v->m;
-    if (!m->has_start)
-        return true;
+    if (!m->has_start) return true;
     u64 at = section_offset(m, SEC_START);
     if (m->start_func >= m->nfuncs)
         return fail(v, MOAT_ERROR_INVALID, at, "start section", "unknown function %u",
@@ -254,7 +264,8 @@ static bool check_start(struct moat__vctx *v) {
     if (ft->nparams || ft->nresults)
         return fail(v, MOAT_ERROR_INVALID, at, "start section",
                     "start function must have type [] -> [], function %u has %u param(s) and "
-                    "%u result(s)", m->start_func, ft->nparams, ft->nresults);
+                    "%u result(s)",
+                    m->start_func, ft->nparams, ft->nresults);
     return true;
 }
 
@@ -262,8 +273,7 @@ static int compare_names(const void *a, const void *b) {
     const struct moat__name *x = a, *y = b;
     u32 n = x->len < y->len ? x->len : y->len;
     int r = n ? memcmp(x->data, y->data, n) : 0;
-    if (r)
-        return r;
+    if (r) return r;
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
@@ -275,9 +285,9 @@ static bool check_exports(struct moat__vctx *v) {
     for (u32 i = 0; i < m->nexports; i++) {
         const struct moat__export *e = &m->exports[i];
         u32 limit = e->kind == MOAT__EXTERN_FUNC     ? m->nfuncs
-                  : e->kind == MOAT__EXTERN_TABLE    ? m->ntables
-                  : e->kind == MOAT__EXTERN_MEMORY   ? m->nmems
-                  : e->kind == MOAT__EXTERN_GLOBAL   ? m->nglobals
+                    : e->kind == MOAT__EXTERN_TABLE  ? m->ntables
+                    : e->kind == MOAT__EXTERN_MEMORY ? m->nmems
+                    : e->kind == MOAT__EXTERN_GLOBAL ? m->nglobals
                                                      : 0;
         snprintf(where, sizeof where, "export %u", i);
         if (e->kind > MOAT__EXTERN_GLOBAL)
@@ -286,8 +296,7 @@ static bool check_exports(struct moat__vctx *v) {
             return fail(v, MOAT_ERROR_INVALID, at, where, "unknown %s %u", kind_names[e->kind],
                         e->index);
     }
-    if (m->nexports < 2)
-        return true;
+    if (m->nexports < 2) return true;
     // Sorting a copy finds duplicates in O(n log n): hostile modules have 100k exports.
     struct moat__name *names = malloc((size_t)m->nexports * sizeof *names);
     if (!names) {
@@ -311,10 +320,8 @@ moat_error *moat__module_validate(const struct moat__module_ir *m) {
     struct moat__vctx v = {.m = m, .func_index = MOAT_NO_INDEX};
     if (check_imports(&v) && check_definitions(&v) && check_elems(&v) && check_datas(&v)) {
         for (u32 i = m->nfunc_imports; i < m->nfuncs; i++)
-            if (!moat__validate_func(&v, i))
-                break;
-        if (!v.err && check_start(&v))
-            check_exports(&v);
+            if (!moat__validate_func(&v, i)) break;
+        if (!v.err && check_start(&v)) check_exports(&v);
     }
     moat__vctx_free(&v);
     return v.err;

@@ -51,7 +51,7 @@ void moat__vctx_free(struct moat__vctx *v);
 // A value type byte that may appear in a signature, a local or a block type.
 static inline bool moat__is_valtype(u8 t) {
     return t == MOAT_VT_I32 || t == MOAT_VT_I64 || t == MOAT_VT_F32 || t == MOAT_VT_F64
-        || t == MOAT_VT_V128 || t == MOAT_VT_FUNCREF || t == MOAT_VT_EXTERNREF;
+           || t == MOAT_VT_V128 || t == MOAT_VT_FUNCREF || t == MOAT_VT_EXTERNREF;
 }
 
 static inline bool moat__is_reftype(u8 t) {
