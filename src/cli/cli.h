@@ -58,7 +58,8 @@ const char *cli_valkind_name(moat_valkind kind);
 void cli_print_functype(FILE *out, const moat_functype *type);
 // Writes "func (i32) -> ()", "memory 1..2", "table 10..20 funcref", "global mut i32".
 void cli_print_externtype(FILE *out, const moat_externtype *type);
-// Writes a name, escaping bytes that are not printable ASCII as \xx.
+// Writes a name: UTF-8 as is (names are validated UTF-8), control bytes and backslash
+// escaped as \xx.
 void cli_print_name(FILE *out, moat_name name);
 // Writes a value for people: i32/i64 signed decimal, floats in the shortest form that
 // reads back exactly ("1.5", "nan", "-inf"), references as "null" / "<funcref>".

@@ -226,7 +226,7 @@ void cli_print_externtype(FILE *out, const moat_externtype *type) {
 void cli_print_name(FILE *out, moat_name name) {
     for (size_t i = 0; i < name.len; i++) {
         unsigned char c = (unsigned char)name.data[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
+        if (c >= 0x20 && c != 0x7f && c != '\\')
             fputc(c, out);
         else
             fprintf(out, "\\%02x", c);

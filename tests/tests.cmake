@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+# Every test ctest runs (included by CMakeLists.txt): C unit tests, the spec suite over
+# ${MOAT_SPEC_DIR}, the CLI scripts in tests/cli/ and the fuzz corpus replay. Labels:
+# unit, spec, spec-summary, cli, fuzz. docs/testing.md describes them.
+
+# --- unit tests: tests/unit/test_*.c, one executable and one process each -------------
+file(GLOB MOAT_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(src IN LISTS MOAT_UNIT_TESTS)
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src)
+  target_compile_options(${name} PRIVATE ${MOAT_WARNINGS})
+  target_link_libraries(${name} PRIVATE moat_static)
+  add_test(NAME unit.${name} COMMAND ${name}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/unit)
+  set_tests_properties(unit.${name} PROPERTIES TIMEOUT 120 LABELS unit)
+endforeach()
+
+# --- spec suite: one test per WebAssembly 2.0 core script -------------------------------
+# Skip list (one line per entry, reason beside it; docs/testing.md repeats it):
+set(MOAT_SPEC_SKIP_REGEX "^simd_") # SIMD (0xFD prefix) is not implemented yet (issue 3 scope)
+set(MOAT_SPEC_CORE ${MOAT_SPEC_DIR}/json/core)
+set(MOAT_SPEC_SCRIPTS "")
+if(IS_DIRECTORY ${MOAT_SPEC_CORE})
+  file(GLOB spec_dirs LIST_DIRECTORIES true ${MOAT_SPEC_CORE}/*)
+  list(SORT spec_dirs)
+  foreach(dir IN LISTS spec_dirs)
+    get_filename_component(name ${dir} NAME)
+    if(NOT IS_DIRECTORY ${dir} OR name MATCHES "${MOAT_SPEC_SKIP_REGEX}")
+      continue()
+    endif()
+    list(APPEND MOAT_SPEC_SCRIPTS ${dir}/${name}.json)
+    add_test(NAME spec.core.${name} COMMAND moat wast ${dir}/${name}.json)
+    set_tests_properties(spec.core.${name} PROPERTIES TIMEOUT 600 LABELS spec)
+  endforeach()
+  # All scripts in one run, so that the last line is the suite's totals. Not a ctest
+  # of its own (it would run the suite twice): `cmake --build B --target spec-summary`.
+  add_custom_target(spec-summary
+    COMMAND moat wast ${MOAT_SPEC_SCRIPTS}
+    DEPENDS moat
+    COMMENT "moat wast: every non-SIMD script of ${MOAT_SPEC_CORE}"
+    USES_TERMINAL VERBATIM)
+else()
+  # Fail loudly rather than pass an empty suite.
+  message(WARNING "spec testsuite not found at ${MOAT_SPEC_CORE} (set -DMOAT_SPEC_DIR=...)")
+  add_test(NAME spec.missing COMMAND sh -c "echo 'spec testsuite not found at $0'; exit 1"
+           ${MOAT_SPEC_CORE})
+  set_tests_properties(spec.missing PROPERTIES LABELS spec)
+endif()
+
+# --- CLI: tests/cli/*.sh, each run as `sh SCRIPT MOAT_BINARY SOURCE_DIR` -----------------
+file(GLOB MOAT_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli/*.sh)
+list(FILTER MOAT_CLI_TESTS EXCLUDE REGEX "/lib\\.sh$")
+foreach(script IN LISTS MOAT_CLI_TESTS)
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME cli.${name} COMMAND sh ${script} $<TARGET_FILE:moat> ${CMAKE_SOURCE_DIR})
+  set_tests_properties(cli.${name} PROPERTIES TIMEOUT 120 LABELS cli)
+endforeach()
+
+# --- fuzzing: the libFuzzer target and the corpus replay --------------------------------
+include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
