@@ -8,7 +8,6 @@
 #include "core/module.h"
 #include "core/names.h"
 #include "core/opcodes.h"
-#include "core/reader.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/leb.h"
@@ -775,7 +774,7 @@ static bool read_body(struct reader *r, struct moat__body *body) {
     if (!ok)
         return false;
     // Whether the instructions end with the function's own `end` exactly at body_end is
-    // checked by the validator, which decodes them (see moat__body_missing_end_phrase).
+    // checked by the validator, which decodes them.
     body->code_start = (u32)here(r);
     body->code_end = (u32)offset_of(r, body_end);
     r->c.p = body_end;
@@ -1054,20 +1053,4 @@ struct moat__name moat__module_func_name(const struct moat__module_ir *m, u32 fu
             hi = mid;
     }
     return none;
-}
-
-const char *moat__body_missing_end_phrase(const struct moat__module_ir *m,
-                                          const struct moat__body *body) {
-    // The spec's decoder reads instructions on past the body's end looking for `end`:
-    // at the end of the module it runs out of bytes, at the end of the code section it
-    // finds the next section's id (0x0b, data, reads as `end`) and then the section size
-    // is wrong, and otherwise it finds the next body's size byte where `end` belongs.
-    if (body->code_end >= m->len)
-        return "unexpected end of section or function";
-    for (u32 i = 0; i < m->nsections; i++) {
-        const struct moat__section *sec = &m->sections[i];
-        if (sec->id == SEC_CODE && (u64)sec->payload + sec->size == body->code_end)
-            return "section size mismatch";
-    }
-    return "END opcode expected";
 }

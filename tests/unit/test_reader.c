@@ -4,7 +4,6 @@
 // byte offset. Then a few valid modules whose decoded fields are checked one by one.
 // Every module starts with the 8-byte header, so the first section id is at offset 8.
 #include "core/module.h"
-#include "core/reader.h"
 #include "test.h"
 #include "util/error.h"
 
@@ -320,23 +319,6 @@ static void test_broken_name_section(void) {
     }
 }
 
-// The phrase the validator reports for a body without its final `end`.
-static void test_missing_end_phrase(void) {
-    // one body "00 41 01 1a" (no end) at the end of the module
-    static const u8 at_eof[] = HDR "\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00"
-                                   "\x0a\x06\x01\x04\x00\x41\x01\x1a";
-    struct moat__module_ir *m = NULL;
-    moat_error *err = moat__module_decode(at_eof, sizeof at_eof - 1, &m);
-    CHECK(err == NULL);
-    if (err) {
-        moat_error_delete(err);
-        return;
-    }
-    CHECK_CONTAINS(moat__body_missing_end_phrase(m, &m->bodies[0]),
-                   "unexpected end of section or function");
-    moat__module_ir_free(m);
-}
-
 int main(void) {
     test_header();
     test_sections();
@@ -348,6 +330,5 @@ int main(void) {
     test_body_size_limit();
     test_valid_module();
     test_broken_name_section();
-    test_missing_end_phrase();
     TEST_DONE();
 }
