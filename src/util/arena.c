@@ -27,17 +27,14 @@ struct moat__arena {
 
 moat__arena *moat__arena_new(void) {
     moat__arena *arena = calloc(1, sizeof *arena);
-    if (arena)
-        arena->next_size = ARENA_FIRST;
+    if (arena) arena->next_size = ARENA_FIRST;
     return arena;
 }
 
 static struct chunk *chunk_new(size_t size) {
-    if (size > SIZE_MAX - CHUNK_HDR)
-        return NULL;
+    if (size > SIZE_MAX - CHUNK_HDR) return NULL;
     struct chunk *ch = malloc(CHUNK_HDR + size);
-    if (!ch)
-        return NULL;
+    if (!ch) return NULL;
     ch->next = NULL;
     ch->size = size;
     ch->used = 0;
@@ -49,19 +46,16 @@ static inline u8 *chunk_data(struct chunk *ch) {
 }
 
 void *moat__arena_alloc(moat__arena *arena, size_t size) {
-    if (size > SIZE_MAX - ARENA_ALIGN)
-        return NULL;
+    if (size > SIZE_MAX - ARENA_ALIGN) return NULL;
     size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (rounded == 0)
-        rounded = ARENA_ALIGN;
+    if (rounded == 0) rounded = ARENA_ALIGN;
     struct chunk *ch = arena->head;
     if (!ch || rounded > ch->size - ch->used) {
         if (rounded > arena->next_size / 4) {
             // Big request: its own chunk, linked behind the current one so the current
             // chunk's free space stays usable.
             struct chunk *big = chunk_new(rounded);
-            if (!big)
-                return NULL;
+            if (!big) return NULL;
             big->used = rounded;
             if (ch) {
                 big->next = ch->next;
@@ -73,10 +67,8 @@ void *moat__arena_alloc(moat__arena *arena, size_t size) {
             return chunk_data(big);
         }
         ch = chunk_new(arena->next_size);
-        if (!ch)
-            return NULL;
-        if (arena->next_size < ARENA_MAX_CHUNK)
-            arena->next_size *= 2;
+        if (!ch) return NULL;
+        if (arena->next_size < ARENA_MAX_CHUNK) arena->next_size *= 2;
         ch->next = arena->head;
         arena->head = ch;
     }
@@ -87,14 +79,12 @@ void *moat__arena_alloc(moat__arena *arena, size_t size) {
 }
 
 void *moat__arena_alloc_array(moat__arena *arena, size_t count, size_t size) {
-    if (size != 0 && count > SIZE_MAX / size)
-        return NULL;
+    if (size != 0 && count > SIZE_MAX / size) return NULL;
     return moat__arena_alloc(arena, count * size);
 }
 
 void moat__arena_free(moat__arena *arena) {
-    if (!arena)
-        return;
+    if (!arena) return;
     struct chunk *ch = arena->head;
     while (ch) {
         struct chunk *next = ch->next;

@@ -12,7 +12,7 @@ bool moat__utf8_valid(const u8 *s, size_t len) {
             i++;
             continue;
         }
-        size_t n;    // continuation bytes
+        size_t n;                // continuation bytes
         u8 lo = 0x80, hi = 0xBF; // allowed range of the second byte
         if (b >= 0xC2 && b <= 0xDF) {
             n = 1;
@@ -31,13 +31,10 @@ bool moat__utf8_valid(const u8 *s, size_t len) {
         } else {
             return false; // continuation byte as lead, 0xC0/0xC1 overlong, 0xF5+
         }
-        if (n > len - i - 1)
-            return false;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return false;
+        if (n > len - i - 1) return false;
+        if (s[i + 1] < lo || s[i + 1] > hi) return false;
         for (size_t k = 2; k <= n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
+            if ((s[i + k] & 0xC0) != 0x80) return false;
         i += n + 1;
     }
     return true;

@@ -26,16 +26,16 @@ static void expect_error(int line, const u8 *bytes, size_t len, moat_error_kind 
     const char *msg = moat_error_message(err);
     u64 got_offset = 0;
     bool has_offset = moat_error_offset(err, &got_offset);
-    if (moat_error_kind_get(err) == kind && strncmp(msg, phrase, strlen(phrase)) == 0 &&
-        has_offset && got_offset == offset) {
+    if (moat_error_kind_get(err) == kind && strncmp(msg, phrase, strlen(phrase)) == 0 && has_offset
+        && got_offset == offset) {
         test_passed++;
     } else {
         test_failed++;
         fprintf(stderr,
                 "%s:%d: got kind %d offset 0x%llx \"%s\"; expected kind %d offset 0x%llx "
                 "\"%s...\"\n",
-                __FILE__, line, (int)moat_error_kind_get(err), (unsigned long long)got_offset,
-                msg, (int)kind, (unsigned long long)offset, phrase);
+                __FILE__, line, (int)moat_error_kind_get(err), (unsigned long long)got_offset, msg,
+                (int)kind, (unsigned long long)offset, phrase);
     }
     moat_error_delete(err);
 }
@@ -59,8 +59,8 @@ static void test_header(void) {
 static void test_sections(void) {
     MALFORMED(HDR "\x0e\x01\x00", "malformed section id", 8);
     UNSUPPORTED(HDR "\x0d\x01\x00", "exception handling (proposal) is not supported", 8);
-    MALFORMED(HDR "\x01", "unexpected end", 9);                    // no size
-    MALFORMED(HDR "\x01\x05\x00", "length out of bounds", 9);      // size past the end
+    MALFORMED(HDR "\x01", "unexpected end", 9);               // no size
+    MALFORMED(HDR "\x01\x05\x00", "length out of bounds", 9); // size past the end
     MALFORMED(HDR "\x01\x80\x80\x80\x80\x80\x00", "integer representation too long", 9);
     MALFORMED(HDR "\x01\x02\x00\x00", "section size mismatch", 11); // one byte left over
     MALFORMED(HDR "\x01\x01\x00\x01\x01\x00", "unexpected content after last section", 11);
@@ -70,7 +70,9 @@ static void test_sections(void) {
     // custom section whose name is not UTF-8 (a lone continuation byte)
     MALFORMED(HDR "\x00\x03\x02\x61\x80", "malformed UTF-8 encoding", 11);
     // custom section whose name runs past the section
-    MALFORMED(HDR "\x00\x01\x05" "abcde", "unexpected end", 11);
+    MALFORMED(HDR "\x00\x01\x05"
+                  "abcde",
+              "unexpected end", 11);
 }
 
 static void test_types(void) {
@@ -115,7 +117,9 @@ static void test_entries(void) {
     // global init with an opcode that is no instruction at all
     MALFORMED(HDR "\x06\x06\x01\x7f\x00\x41\x00\x27", "illegal opcode", 15);
     // global init without `end`: the next section's id (0x0a) reads as an opcode
-    MALFORMED(HDR "\x06\x05\x01\x7f\x00\x41\x00" "\x0a\x01\x00", "illegal opcode", 15);
+    MALFORMED(HDR "\x06\x05\x01\x7f\x00\x41\x00"
+                  "\x0a\x01\x00",
+              "illegal opcode", 15);
     // (export "" <kind 4> 0)
     MALFORMED(HDR "\x07\x04\x01\x00\x04\x00", "malformed export kind", 12);
     // element segment flags 8
@@ -201,26 +205,47 @@ static bool declared(const struct moat__module_ir *m, u32 f) {
 //   (data "xyz"))                          ;; flags 1
 // with a name section: module "m", function 1 "run_fn", function 0 "imp".
 static const u8 valid_module[] =
-    HDR
-    "\x01\x06\x01\x60\x01\x7f\x01\x7e"                         // type
-    "\x02\x1e\x03"                                             // import, 3 entries
-    "\x03" "env" "\x01" "f" "\x00\x00"
-    "\x03" "env" "\x03" "mem" "\x02\x01\x01\x02"
-    "\x03" "env" "\x01" "g" "\x03\x7d\x01"
-    "\x03\x02\x01\x00"                                         // function
-    "\x04\x04\x01\x70\x00\x04"                                 // table
-    "\x06\x0b\x02\x7f\x00\x41\x07\x0b\x70\x00\xd2\x00\x0b"     // global
-    "\x07\x07\x01\x03" "run" "\x00\x01"                        // export
-    "\x09\x11\x03"                                             // element
-    "\x00\x41\x00\x0b\x01\x01"
-    "\x05\x70\x01\xd0\x70\x0b"
-    "\x03\x00\x01\x00"
-    "\x0c\x01\x02"                                             // data count
-    "\x0a\x09\x01\x07\x02\x02\x7f\x01\x7c\x00\x0b"             // code
-    "\x0b\x0d\x02\x00\x41\x08\x0b\x02" "hi" "\x01\x03" "xyz"   // data
-    "\x00\x19\x04" "name"                                      // name section
-    "\x00\x02\x01" "m"
-    "\x01\x0e\x02\x00\x03" "imp" "\x01\x06" "run_fn";
+    HDR "\x01\x06\x01\x60\x01\x7f\x01\x7e" // type
+        "\x02\x1e\x03"                     // import, 3 entries
+        "\x03"
+        "env"
+        "\x01"
+        "f"
+        "\x00\x00"
+        "\x03"
+        "env"
+        "\x03"
+        "mem"
+        "\x02\x01\x01\x02"
+        "\x03"
+        "env"
+        "\x01"
+        "g"
+        "\x03\x7d\x01"
+        "\x03\x02\x01\x00"                                     // function
+        "\x04\x04\x01\x70\x00\x04"                             // table
+        "\x06\x0b\x02\x7f\x00\x41\x07\x0b\x70\x00\xd2\x00\x0b" // global
+        "\x07\x07\x01\x03"
+        "run"
+        "\x00\x01"     // export
+        "\x09\x11\x03" // element
+        "\x00\x41\x00\x0b\x01\x01"
+        "\x05\x70\x01\xd0\x70\x0b"
+        "\x03\x00\x01\x00"
+        "\x0c\x01\x02"                                 // data count
+        "\x0a\x09\x01\x07\x02\x02\x7f\x01\x7c\x00\x0b" // code
+        "\x0b\x0d\x02\x00\x41\x08\x0b\x02"
+        "hi"
+        "\x01\x03"
+        "xyz" // data
+        "\x00\x19\x04"
+        "name" // name section
+        "\x00\x02\x01"
+        "m"
+        "\x01\x0e\x02\x00\x03"
+        "imp"
+        "\x01\x06"
+        "run_fn";
 
 static void test_valid_module(void) {
     struct moat__module_ir *m = NULL;
@@ -298,10 +323,18 @@ static void test_valid_module(void) {
 
 // Custom sections are not validated: a broken name section is ignored, not an error.
 static void test_broken_name_section(void) {
-    static const u8 unsorted[] = HDR "\x00\x0e\x04" "name" "\x01\x07\x02\x01\x01" "a"
-                                     "\x00\x01" "b";
-    static const u8 truncated[] = HDR "\x00\x09\x04" "name" "\x01\x09\x01\x00";
-    static const u8 bad_utf8[] = HDR "\x00\x0a\x04" "name" "\x00\x03\x02\xff\xfe";
+    static const u8 unsorted[] = HDR "\x00\x0e\x04"
+                                     "name"
+                                     "\x01\x07\x02\x01\x01"
+                                     "a"
+                                     "\x00\x01"
+                                     "b";
+    static const u8 truncated[] = HDR "\x00\x09\x04"
+                                      "name"
+                                      "\x01\x09\x01\x00";
+    static const u8 bad_utf8[] = HDR "\x00\x0a\x04"
+                                     "name"
+                                     "\x00\x03\x02\xff\xfe";
     const u8 *cases[] = {unsorted, truncated, bad_utf8};
     size_t lens[] = {sizeof unsorted - 1, sizeof truncated - 1, sizeof bad_utf8 - 1};
     for (int i = 0; i < 3; i++) {
