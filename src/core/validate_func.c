@@ -91,8 +91,10 @@ static MOAT_COLD bool mismatch(struct moat__vctx *v, u8 expected, bool found_any
 // Operand and control stacks (spec: appendix, validation algorithm)
 
 static MOAT_NOINLINE bool grow_vals(struct moat__vctx *v) {
+    if (v->vals_cap >= MOAT_VALIDATE_MAX_OPERANDS)
+        return fail_at(v, MOAT_ERROR_LIMIT, v->instr_offset,
+                       "operand stack too deep: more than %u values", MOAT_VALIDATE_MAX_OPERANDS);
     u32 cap = v->vals_cap ? v->vals_cap * 2 : 256;
-    if (cap < v->vals_cap) return fail_oom(v);
     u8 *p = realloc(v->vals, cap);
     if (!p) return fail_oom(v);
     v->vals = p;
@@ -183,6 +185,7 @@ static bool push_frame(struct moat__vctx *v, u8 opcode, const u8 *params, u32 np
         .nparams = nparams,
         .nresults = nresults,
         .height = v->nvals,
+        .br_table_mark = 0,
         .opcode = opcode,
         .unreachable = false,
     };
@@ -398,12 +401,19 @@ static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool 
         const u8 *types;
         u32 arity;
         label_types(&v->frames[v->nframes - 1 - default_depth], &types, &arity);
+        // The stack does not change while targets are checked, so each frame needs one
+        // check: a table of a million entries costs a million reads, not a million
+        // type-list comparisons.
+        u32 mark = ++v->br_table_count;
         for (u32 i = 0; i < count; i++) {
             READ(moat__read_u32(&scan, &depth)); // cannot fail: read above
             if (depth >= v->nframes) return INVALID("unknown label %u", depth);
+            struct moat__vframe *f = &v->frames[v->nframes - 1 - depth];
+            if (f->br_table_mark == mark) continue;
+            f->br_table_mark = mark;
             const u8 *target;
             u32 n;
-            label_types(&v->frames[v->nframes - 1 - depth], &target, &n);
+            label_types(f, &target, &n);
             if (n != arity)
                 return INVALID("type mismatch: br_table target %u has %u value(s), "
                                "the default has %u",
@@ -659,7 +669,12 @@ static bool load_locals(struct moat__vctx *v, const struct moat__functype *ft,
         const struct moat__local_run *run = &body->local_runs[r];
         if (run->count > total - n)
             return fail_at(v, MOAT_ERROR_MALFORMED, body->offset, "too many locals");
-        memset(v->locals + n, run->type, run->count);
+        // MOAT_VT_UNKNOWN (0) would match anything, so no byte the reader let through
+        // may reach the operand stack unchecked.
+        if (!moat__is_valtype(run->type))
+            return fail_at(v, MOAT_ERROR_MALFORMED, body->offset, "malformed value type 0x%02x",
+                           run->type);
+        if (run->count) memset(v->locals + n, run->type, run->count);
         n += run->count;
     }
     v->nlocals = n;

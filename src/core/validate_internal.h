@@ -13,6 +13,11 @@
 // this bounds memory, not the C stack; 10000 is far beyond what compilers emit.
 #define MOAT_VALIDATE_MAX_NESTING 10000u
 
+// Deepest operand stack accepted in a body. A `call` of a function with 1000 results is
+// two bytes, so without a bound a 7 MB body could make the validator (and the
+// interpreter's frames) hold billions of operands.
+#define MOAT_VALIDATE_MAX_OPERANDS (1u << 20)
+
 // The operand type of a value whose type is not known: it comes from the polymorphic
 // stack after `unreachable`, `br`, `return`, ... (spec: appendix, validation algorithm).
 #define MOAT_VT_UNKNOWN 0
@@ -21,9 +26,10 @@
 struct moat__vframe {
     const u8 *params, *results; // start and end types
     u32 nparams, nresults;
-    u32 height;       // operand stack height at entry
-    u8 opcode;        // MOAT_OP_BLOCK / LOOP / IF / ELSE, or 0 for the function itself
-    bool unreachable; // the rest of the block is unreachable: the stack is polymorphic
+    u32 height;        // operand stack height at entry
+    u32 br_table_mark; // == vctx.br_table_count: checked by the current br_table
+    u8 opcode;         // MOAT_OP_BLOCK / LOOP / IF / ELSE, or 0 for the function itself
+    bool unreachable;  // the rest of the block is unreachable: the stack is polymorphic
 };
 
 struct moat__vctx {
@@ -38,8 +44,9 @@ struct moat__vctx {
     u8 *locals; // types of parameters then declared locals of the current function
     u32 nlocals, locals_cap;
 
-    u32 func_index;   // function being checked, or MOAT_NO_INDEX at module level
-    u64 instr_offset; // offset of the instruction being checked
+    u32 br_table_count; // br_table instructions seen, to mark frames already checked
+    u32 func_index;     // function being checked, or MOAT_NO_INDEX at module level
+    u64 instr_offset;   // offset of the instruction being checked
 };
 
 // Validates the body of defined function `func_index` (types of every function are

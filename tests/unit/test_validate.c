@@ -234,6 +234,23 @@ static void test_encodings(void) {
     expect_error(__LINE__, &m, MALFORMED, "unexpected end of section or function", BODY + 4);
 }
 
+// A function with 1000 results called 1100 times would hold 1.1 million operands.
+static void test_operand_limit(void) {
+    struct mod m;
+    static char types[2 * 1000 + 32], body[4 * 1100 + 16];
+    size_t n = (size_t)snprintf(types, sizeof types, "01 60 00 e807");
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)snprintf(types + n, sizeof types - n, "7f");
+    n = (size_t)snprintf(body, sizeof body, "00");
+    for (int i = 0; i < 1100; i++)
+        n += (size_t)snprintf(body + n, sizeof body - n, "1000");
+    build(&m, 1, types, 3, "01 00", CODE1, body, -1);
+    moat_error *err = validate(&m);
+    CHECK(err && moat_error_kind_get(err) == MOAT_ERROR_LIMIT);
+    CHECK_CONTAINS(err ? moat_error_message(err) : NULL, "operand stack too deep");
+    moat_error_delete(err);
+}
+
 // The error names the function by index, in the message and in the error object.
 static void test_function_index(void) {
     struct mod m;
@@ -333,6 +350,7 @@ int main(void) {
     test_indices();
     test_encodings();
     test_nesting_limit();
+    test_operand_limit();
     test_function_index();
     test_module_rules();
     test_valid();
