@@ -303,70 +303,60 @@ static bool read_globaltype(struct reader *r, struct moat__globaltype *out) {
 // ---------------------------------------------------------------------------------------
 // Index spaces and declared functions
 
-// Allocates the function index space once its size is known (imports + `ndefined`).
+// Allocates an index space of `nimported + ndefined` entries of `size` bytes and copies
+// the imports' descriptions of `kind` into its front (every member of an import's `desc`
+// union starts at the union's start, and each is the entry type of its index space).
+// The counts were bounded by read_count_limited, or by the imports limit.
+static void *index_space(struct reader *r, u8 kind, u32 nimported, u32 ndefined, size_t size) {
+    u8 *space = alloc_array(r, (size_t)nimported + ndefined, size);
+    if (!space) return NULL;
+    size_t k = 0;
+    for (u32 i = 0; i < r->m->nimports; i++)
+        if (r->m->imports[i].kind == kind) memcpy(space + size * k++, &r->m->imports[i].desc, size);
+    return space;
+}
+
+// The function index space, once the function section has been read (or is known absent).
 static bool funcs_complete(struct reader *r, u32 ndefined) {
     struct moat__module_ir *m = r->m;
     if (r->funcs_done) return true;
-    u64 total = (u64)m->nfunc_imports + ndefined;
-    if (total > MOAT_LIMIT_FUNCS)
-        return fail_limit(r, here(r), "too many functions", total, MOAT_LIMIT_FUNCS);
-    m->nfuncs = (u32)total;
-    u32 *types = alloc_array(r, m->nfuncs, sizeof *types);
-    u8 *declared = alloc_array(r, (m->nfuncs + 7) / 8, 1);
-    struct moat__body *bodies = alloc_array(r, ndefined, sizeof *bodies);
-    if (!types || !declared || !bodies) return false;
-    u32 k = 0;
-    for (u32 i = 0; i < m->nimports; i++)
-        if (m->imports[i].kind == MOAT__EXTERN_FUNC) types[k++] = m->imports[i].desc.type_index;
-    m->func_type_index = types;
-    m->declared_funcs = declared;
-    m->bodies = bodies;
+    m->nfuncs = m->nfunc_imports + ndefined;
+    m->func_type_index = index_space(r, MOAT__EXTERN_FUNC, m->nfunc_imports, ndefined, sizeof(u32));
+    m->declared_funcs = alloc_array(r, (m->nfuncs + 7) / 8, 1);
+    m->bodies = alloc_array(r, ndefined, sizeof *m->bodies);
     r->funcs_done = true;
-    return true;
+    return m->func_type_index && m->declared_funcs && m->bodies;
 }
 
 static bool tables_complete(struct reader *r, u32 ndefined) {
     struct moat__module_ir *m = r->m;
     if (r->tables_done) return true;
-    u64 total = (u64)m->ntable_imports + ndefined;
-    if (total > MOAT_LIMIT_TABLES)
-        return fail_limit(r, here(r), "too many tables", total, MOAT_LIMIT_TABLES);
-    m->ntables = (u32)total;
-    if (!(m->tables = alloc_array(r, m->ntables, sizeof *m->tables))) return false;
-    u32 k = 0;
-    for (u32 i = 0; i < m->nimports; i++)
-        if (m->imports[i].kind == MOAT__EXTERN_TABLE) m->tables[k++] = m->imports[i].desc.table;
+    m->ntables = m->ntable_imports + ndefined;
+    m->tables = index_space(r, MOAT__EXTERN_TABLE, m->ntable_imports, ndefined,
+                            sizeof(struct moat__tabletype));
     r->tables_done = true;
-    return true;
+    return m->tables != NULL;
 }
 
 static bool mems_complete(struct reader *r, u32 ndefined) {
     struct moat__module_ir *m = r->m;
     if (r->mems_done) return true;
-    m->nmems = m->nmem_imports + ndefined; // both bounded by the input size
-    if (!(m->mems = alloc_array(r, m->nmems, sizeof *m->mems))) return false;
-    u32 k = 0;
-    for (u32 i = 0; i < m->nimports; i++)
-        if (m->imports[i].kind == MOAT__EXTERN_MEMORY) m->mems[k++] = m->imports[i].desc.memory;
+    m->nmems = m->nmem_imports + ndefined;
+    m->mems = index_space(r, MOAT__EXTERN_MEMORY, m->nmem_imports, ndefined,
+                          sizeof(struct moat__memtype));
     r->mems_done = true;
-    return true;
+    return m->mems != NULL;
 }
 
 static bool globals_complete(struct reader *r, u32 ndefined) {
     struct moat__module_ir *m = r->m;
     if (r->globals_done) return true;
-    u64 total = (u64)m->nglobal_imports + ndefined;
-    if (total > MOAT_LIMIT_GLOBALS)
-        return fail_limit(r, here(r), "too many globals", total, MOAT_LIMIT_GLOBALS);
-    m->nglobals = (u32)total;
-    m->globals = alloc_array(r, m->nglobals, sizeof *m->globals);
+    m->nglobals = m->nglobal_imports + ndefined;
+    m->globals = index_space(r, MOAT__EXTERN_GLOBAL, m->nglobal_imports, ndefined,
+                             sizeof(struct moat__globaltype));
     m->global_inits = alloc_array(r, ndefined, sizeof *m->global_inits);
-    if (!m->globals || !m->global_inits) return false;
-    u32 k = 0;
-    for (u32 i = 0; i < m->nimports; i++)
-        if (m->imports[i].kind == MOAT__EXTERN_GLOBAL) m->globals[k++] = m->imports[i].desc.global;
     r->globals_done = true;
-    return true;
+    return m->globals && m->global_inits;
 }
 
 // Sections come in order, so when a section of rank `rank` starts every earlier kind of

@@ -284,6 +284,9 @@ static void test_valid_module(void) {
     CHECK_EQ_INT(m->tables[0].limits.min, 4);
     CHECK_EQ_INT(m->nglobals, 3);
     CHECK_EQ_INT(m->globals[2].valtype, MOAT_VT_FUNCREF);
+    CHECK_EQ_INT(m->globals[0].valtype, MOAT_VT_F32); // imports come first
+    CHECK(m->globals[0].is_mutable);
+    CHECK_EQ_INT(m->mems[0].limits.max, 2);
     CHECK_EQ_INT(m->global_inits[0].end - m->global_inits[0].start, 2); // i32.const 7
 
     CHECK_EQ_INT(m->nexports, 1);
