@@ -57,5 +57,15 @@ foreach(script IN LISTS MOAT_CLI_TESTS)
   set_tests_properties(cli.${name} PROPERTIES TIMEOUT 120 LABELS cli)
 endforeach()
 
+# --- formatting: `format` rewrites, `format-check` is what CI runs ---------------------
+find_program(MOAT_CLANG_FORMAT clang-format-19)
+if(MOAT_CLANG_FORMAT)
+  set(tracked_c "git ls-files -z '*.c' '*.h' | xargs -0 ${MOAT_CLANG_FORMAT}")
+  add_custom_target(format COMMAND sh -c "${tracked_c} -i"
+                    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} VERBATIM)
+  add_custom_target(format-check COMMAND sh -c "${tracked_c} --dry-run --Werror"
+                    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} VERBATIM)
+endif()
+
 # --- fuzzing: the libFuzzer target and the corpus replay --------------------------------
 include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
