@@ -52,6 +52,10 @@ moat_engine *cli_engine_new(const cli_engine_opts *opts);
 // Writes a message for `err` to stderr, prefixed by "moat: <what>: ", and deletes it.
 void cli_report_error(const char *what, moat_error *err);
 
+// Reports a module that failed to load: "moat: cannot load 'PATH': MESSAGE", plus a hint
+// when the bytes look like the text format. Deletes `err`.
+void cli_report_load_error(const char *path, const uint8_t *bytes, size_t len, moat_error *err);
+
 // "i32", "funcref", ...
 const char *cli_valkind_name(moat_valkind kind);
 // Writes "(i32, i32) -> (i32)" to `out`.

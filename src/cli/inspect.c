@@ -97,8 +97,7 @@ static int inspect_file(const char *path) {
     moat_error *err = engine ? moat_module_new(engine, bytes, len, &module) : NULL;
     int status = CLI_EXIT_FAIL;
     if (err) {
-        fprintf(stderr, "moat: cannot load '%s': %s\n", path, moat_error_message(err));
-        moat_error_delete(err);
+        cli_report_load_error(path, bytes, len, err);
     } else if (module) {
         printf("%s: %zu bytes", path, len);
         moat_name mod_name;

@@ -233,8 +233,7 @@ static int run_module(moat_engine *engine, const uint8_t *bytes, size_t len, con
     moat_module *module = NULL;
     moat_error *err = moat_module_new(engine, bytes, len, &module);
     if (err) {
-        fprintf(stderr, "moat: cannot load '%s': %s\n", opts->path, moat_error_message(err));
-        moat_error_delete(err);
+        cli_report_load_error(opts->path, bytes, len, err);
         return CLI_EXIT_FAIL;
     }
     int status = CLI_EXIT_FAIL;

@@ -159,6 +159,18 @@ void cli_report_error(const char *what, moat_error *err) {
     moat_error_delete(err);
 }
 
+void cli_report_load_error(const char *path, const uint8_t *bytes, size_t len, moat_error *err) {
+    fprintf(stderr, "moat: cannot load '%s': %s\n", path, moat_error_message(err));
+    moat_error_delete(err);
+    size_t i = 0;
+    while (i < len && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r'))
+        i++;
+    if (i < len && (bytes[i] == '(' || bytes[i] == ';'))
+        fputs("moat: note: this looks like the text format; moat reads binary modules only "
+              "(convert with wat2wasm)\n",
+              stderr);
+}
+
 // ---------------------------------------------------------------------------------------
 // Types and values
 

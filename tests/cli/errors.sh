@@ -21,6 +21,11 @@ run moat inspect "$tmp/text.wasm"
 expect_status 1
 expect_err "moat: cannot load '$tmp/text.wasm': "
 
+run moat run --invoke fib "$examples/fib.wat"
+expect_status 1
+expect_err "magic header not detected"
+expect_err "looks like the text format"
+
 run moat run --invoke nope "$examples/fib.wasm"
 expect_status 1
 expect_err "has no exported function 'nope'"

@@ -21,5 +21,6 @@ expect_out "  host.log: func (i32) -> ()"
 expect_out "  host.mem: memory 1.."
 expect_out "  host.tab: table 2..10 funcref"
 expect_out "  host.g: global mut i64"
-expect_out "  0 (import): (i32) -> ()"
+expect_out "  0 (import): log (i32) -> ()"
+expect_out "  1: (i32) -> (i32)"
 finish
