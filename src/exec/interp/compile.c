@@ -1,0 +1,869 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// Translator: one pass over a validated function body into register code (see
+// interp_internal.h for the code and frame layout). The operand stack is simulated at
+// compile time; each entry says where its value is:
+//   TEMP   in its home slot, temp_base + stack position
+//   LOCAL  still in a local's slot (local.get emits nothing)
+//   CONST  not materialized yet (an immediate of the consumer, or a CONST op on demand)
+// Invariants: at every label (block/if end with branches, loop header, else) and at
+// block/loop/if entry, no entry is LOCAL and the values a label receives are TEMP at
+// the label's base height. A local.set/tee first copies out stack entries still naming
+// that local ("preservation"), and retargets the previous instruction's destination
+// when it produced the value being stored. Branch targets: loops are known, forward
+// branches are patched at `end` through fixup lists.
+#include "exec/interp/compile_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// --- opcode -> handler tables ---------------------------------------------------------
+#define OPSLOT(code) ((code) < 0x100 ? (code) : 0x100 + ((code) & 0xFF))
+
+struct hpair {
+    u16 h;  // slots-only (or guard-page) handler
+    u16 h2; // immediate variant (or bounds-checked) handler, 0 if none
+};
+
+#undef BIN_I
+#undef BIN
+#undef BIN_T
+#undef UN
+#undef UN_T
+#undef LOAD
+#undef STORE
+#define BIN_I(NAME, TA, TR, EXPR)  [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_I},
+#define BIN(NAME, TA, TR, EXPR)    [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define BIN_T(NAME, TA, TR, ...)   [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define UN(NAME, TA, TR, EXPR)     [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define UN_T(NAME, TA, TR, ...)    [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define LOAD(NAME, TM, TR, CONV)   [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_CHK},
+#define STORE(NAME, TM)            [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_CHK},
+static const struct hpair op_handlers[0x120] = {
+#include "exec/interp/ops_numeric.inc"
+#include "exec/interp/ops_load_store.inc"
+};
+
+// --- buffers -------------------------------------------------------------------------------
+
+_Noreturn void moat__comp_bail(struct comp *c) {
+    longjmp(c->bail, 1);
+}
+
+void *moat__comp_grow(struct comp *c, void *p, u32 *cap, u32 need, size_t elem) {
+    if (need <= *cap)
+        return p;
+    u32 n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > UINT32_MAX / 2)
+            moat__comp_bail(c);
+        n *= 2;
+    }
+    void *q = realloc(p, (size_t)n * elem);
+    if (!q)
+        moat__comp_bail(c);
+    *cap = n;
+    return q;
+}
+
+// Pads the code to a whole word and returns the word index of the next instruction.
+// Any jump may land there, so the previous destination can no longer be retargeted.
+u32 moat__comp_label(struct comp *c) {
+    c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 1, sizeof *c->buf);
+    if (c->len & 1)
+        c->buf[c->len++] = 0;
+    c->last_dst = 0;
+    return c->len / 2;
+}
+
+u32 moat__comp_op(struct comp *c, u32 hid) {
+    c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 3, sizeof *c->buf);
+    if (c->len & 1)
+        c->buf[c->len++] = 0;
+    u32 pos = c->len / 2;
+    moat__insn w = moat__interp_handler_word(hid);
+    memcpy(&c->buf[c->len], &w, sizeof w);
+    c->len += 2;
+    c->last_dst = 0;
+    if (!c->nsrc || c->src[c->nsrc - 1].offset != c->cur_off) {
+        c->src = moat__comp_grow(c, c->src, &c->cap_src, c->nsrc + 1, sizeof *c->src);
+        c->src[c->nsrc].pos = pos;
+        c->src[c->nsrc].offset = c->cur_off;
+        c->nsrc++;
+    }
+    return pos;
+}
+
+u32 moat__comp_u32(struct comp *c, u32 v) {
+    c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 1, sizeof *c->buf);
+    c->buf[c->len] = v;
+    return c->len++;
+}
+
+// Emits the destination operand and remembers it for local.set retargeting.
+void moat__comp_dst(struct comp *c, u32 slot) {
+    c->last_dst = moat__comp_u32(c, slot);
+    c->last_dst_slot = slot;
+}
+
+// --- operand stack -------------------------------------------------------------------------
+
+void moat__comp_push(struct comp *c, u8 type, u8 kind, u32 local, u64 imm) {
+    c->stack = moat__comp_grow(c, c->stack, &c->cap_stack, c->h + 1, sizeof *c->stack);
+    struct ventry *e = &c->stack[c->h++];
+    e->type = type;
+    e->kind = kind;
+    e->local = local;
+    e->imm = imm;
+    if (c->h > c->max_h)
+        c->max_h = c->h;
+}
+
+u32 moat__comp_push_temp(struct comp *c, u8 type) {
+    moat__comp_push(c, type, K_TEMP, 0, 0);
+    return HOME(c, c->h - 1);
+}
+
+u32 moat__comp_slot_of(const struct comp *c, u32 pos) {
+    const struct ventry *e = &c->stack[pos];
+    return e->kind == K_LOCAL ? e->local : HOME(c, pos);
+}
+
+void moat__comp_const(struct comp *c, u32 dst, u64 v) {
+    if (v <= UINT32_MAX) {
+        moat__comp_op(c, H_CONST32);
+        moat__comp_u32(c, dst);
+        moat__comp_u32(c, (u32)v);
+    } else {
+        moat__comp_op(c, H_CONST64);
+        moat__comp_u32(c, dst);
+        moat__comp_u32(c, (u32)v);
+        moat__comp_u32(c, (u32)(v >> 32));
+    }
+}
+
+// Puts the value at stack position `pos` into its home slot.
+void moat__comp_materialize(struct comp *c, u32 pos) {
+    struct ventry *e = &c->stack[pos];
+    if (e->kind == K_LOCAL) {
+        u32 local = e->local;
+        e->kind = K_TEMP;
+        moat__comp_op(c, H_COPY);
+        moat__comp_u32(c, HOME(c, pos));
+        moat__comp_u32(c, local);
+    } else if (e->kind == K_CONST) {
+        u64 imm = e->imm;
+        e->kind = K_TEMP;
+        moat__comp_const(c, HOME(c, pos), imm);
+    }
+}
+
+// Pops the top value and returns a slot holding it (constants are materialized).
+u32 moat__comp_pop(struct comp *c) {
+    if (MOAT_NEVER(c->h <= c->frames[c->nframes - 1].height))
+        moat__comp_bail(c);
+    u32 pos = --c->h;
+    if (c->stack[pos].kind == K_CONST)
+        moat__comp_materialize(c, pos);
+    return moat__comp_slot_of(c, pos);
+}
+
+// Copies out every entry at positions < `below` that still names `local`.
+static void preserve_local(struct comp *c, u32 local, u32 below) {
+    for (u32 pos = 0; pos < below; pos++)
+        if (c->stack[pos].kind == K_LOCAL && c->stack[pos].local == local)
+            moat__comp_materialize(c, pos);
+}
+
+// Block/loop/if entry: the top `nparams` values must be in their home slots, and no
+// entry may stay LOCAL across the block (a local.set on one path would copy it out on
+// that path only).
+static void settle_stack(struct comp *c, u32 nparams) {
+    for (u32 pos = 0; pos < c->h; pos++)
+        if (c->stack[pos].kind == K_LOCAL || (pos >= c->h - nparams && c->stack[pos].kind))
+            moat__comp_materialize(c, pos);
+}
+
+// --- control ---------------------------------------------------------------------------------
+
+static void read_blocktype(struct comp *c, struct cframe *f) {
+    const u8 *at = c->cur.p;
+    i64 bt;
+    if (!moat__read_sleb(&c->cur, 33, &bt))
+        moat__comp_bail(c);
+    f->nparams = f->nresults = 0;
+    f->params = f->results = NULL;
+    if (bt == -64) // 0x40: no values
+        return;
+    if (bt < 0) { // a value type: the byte itself
+        f->nresults = 1;
+        f->results = at;
+        return;
+    }
+    if ((u64)bt >= c->ir->ntypes)
+        moat__comp_bail(c);
+    const struct moat__functype *t = &c->ir->types[bt];
+    f->nparams = t->nparams;
+    f->params = t->params;
+    f->nresults = t->nresults;
+    f->results = t->results;
+}
+
+static struct cframe *push_frame(struct comp *c, const struct cframe *proto) {
+    c->frames = moat__comp_grow(c, c->frames, &c->cap_frames, c->nframes + 1, sizeof *c->frames);
+    struct cframe *f = &c->frames[c->nframes++];
+    *f = *proto;
+    return f;
+}
+
+static struct cframe *frame_at_depth(struct comp *c, u32 depth) {
+    if (depth >= c->nframes)
+        moat__comp_bail(c);
+    return &c->frames[c->nframes - 1 - depth];
+}
+
+static u32 label_arity(const struct cframe *f) {
+    return f->kind == MOAT_OP_LOOP ? f->nparams : f->nresults;
+}
+
+// Do the values a branch to `f` carries need moving into the label's home slots?
+static bool moves_needed(const struct comp *c, const struct cframe *f) {
+    u32 n = label_arity(f);
+    for (u32 i = 0; i < n; i++) {
+        u32 pos = c->h - n + i;
+        if (c->stack[pos].kind != K_TEMP || pos != f->height + i)
+            return true;
+    }
+    return false;
+}
+
+// Moves the top values into the home slots of `f`'s label. Ascending order is safe:
+// destinations are temps at or below their sources, and locals are never destinations.
+static void emit_moves(struct comp *c, const struct cframe *f) {
+    u32 n = label_arity(f);
+    for (u32 i = 0; i < n; i++) {
+        u32 pos = c->h - n + i, dst = HOME(c, f->height + i);
+        const struct ventry *e = &c->stack[pos];
+        if (e->kind == K_CONST) {
+            moat__comp_const(c, dst, e->imm);
+        } else {
+            u32 src = moat__comp_slot_of(c, pos);
+            if (src != dst) {
+                moat__comp_op(c, H_COPY);
+                moat__comp_u32(c, dst);
+                moat__comp_u32(c, src);
+            }
+        }
+    }
+}
+
+// Emits the offset operand of a jump (instruction at word `insn`) to `f`'s label.
+static void emit_target(struct comp *c, u32 insn, struct cframe *f) {
+    if (f->kind == MOAT_OP_LOOP) {
+        moat__comp_u32(c, (u32)((i32)f->loop_pos - (i32)insn));
+        return;
+    }
+    c->fixups = moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1, sizeof *c->fixups);
+    struct fixup *fx = &c->fixups[c->nfixups];
+    fx->opnd = moat__comp_u32(c, 0);
+    fx->insn = insn;
+    fx->next = f->fixups;
+    f->fixups = ++c->nfixups;
+}
+
+static void patch(struct comp *c, u32 fixup_plus1, u32 target) {
+    while (fixup_plus1) {
+        struct fixup *fx = &c->fixups[fixup_plus1 - 1];
+        c->buf[fx->opnd] = (u32)((i32)target - (i32)fx->insn);
+        fixup_plus1 = fx->next;
+    }
+}
+
+// Returns from the function with the top nresults values.
+static void emit_return(struct comp *c) {
+    u32 nr = c->nresults;
+    if (nr == 0) {
+        moat__comp_op(c, H_RETURN);
+        return;
+    }
+    if (nr == 1) {
+        if (c->stack[c->h - 1].kind == K_CONST)
+            moat__comp_materialize(c, c->h - 1);
+        u32 src = moat__comp_slot_of(c, c->h - 1);
+        moat__comp_op(c, H_RETURN1);
+        moat__comp_u32(c, src);
+        return;
+    }
+    // Results go to slots 0..nr-1; a local among those slots could be overwritten before
+    // it is read, so such sources move to their home slots first.
+    for (u32 i = 0; i < nr; i++) {
+        u32 pos = c->h - nr + i;
+        if (c->stack[pos].kind == K_LOCAL && c->stack[pos].local < nr)
+            moat__comp_materialize(c, pos);
+    }
+    for (u32 i = 0; i < nr; i++) {
+        u32 pos = c->h - nr + i;
+        const struct ventry *e = &c->stack[pos];
+        if (e->kind == K_CONST) {
+            moat__comp_const(c, i, e->imm);
+        } else if (moat__comp_slot_of(c, pos) != i) {
+            u32 src = moat__comp_slot_of(c, pos);
+            moat__comp_op(c, H_COPY);
+            moat__comp_u32(c, i);
+            moat__comp_u32(c, src);
+        }
+    }
+    moat__comp_op(c, H_RETURN);
+}
+
+// Skips unreachable code up to (not including) the `else` or `end` of the current block.
+static void skip_unreachable(struct comp *c) {
+    c->frames[c->nframes - 1].unreachable = true;
+    u32 depth = 0;
+    for (;;) {
+        const u8 *at = c->cur.p;
+        u32 op;
+        if (!moat__read_opcode(&c->cur, &op))
+            moat__comp_bail(c);
+        if (op == MOAT_OP_END || op == MOAT_OP_ELSE) {
+            if (depth == 0) {
+                c->cur.p = at;
+                return;
+            }
+            if (op == MOAT_OP_END)
+                depth--;
+            continue;
+        }
+        if (op == MOAT_OP_BLOCK || op == MOAT_OP_LOOP || op == MOAT_OP_IF)
+            depth++;
+        const struct moat__opinfo *info = moat__opinfo(op);
+        if (!info || !moat__skip_immediates(&c->cur, info))
+            moat__comp_bail(c);
+    }
+}
+
+static void op_block(struct comp *c, u32 op) {
+    struct cframe f = {0};
+    f.kind = (u8)op;
+    read_blocktype(c, &f);
+    u32 cond = 0;
+    if (op == MOAT_OP_IF)
+        cond = moat__comp_pop(c);
+    settle_stack(c, f.nparams);
+    f.height = c->h - f.nparams;
+    if (op == MOAT_OP_LOOP) {
+        f.loop_pos = moat__comp_label(c);
+    } else if (op == MOAT_OP_IF) {
+        u32 insn = moat__comp_op(c, H_BR_UNLESS);
+        moat__comp_u32(c, cond);
+        c->fixups = moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1,
+                                    sizeof *c->fixups);
+        struct fixup *fx = &c->fixups[c->nfixups];
+        fx->opnd = moat__comp_u32(c, 0);
+        fx->insn = insn;
+        fx->next = 0;
+        f.else_fixup = ++c->nfixups;
+    }
+    push_frame(c, &f);
+}
+
+// The values of a block that ends normally go to the block's home slots.
+static void settle_results(struct comp *c, const struct cframe *f) {
+    for (u32 i = 0; i < f->nresults; i++)
+        if (c->stack[f->height + i].kind != K_TEMP)
+            moat__comp_materialize(c, f->height + i);
+}
+
+static void op_else(struct comp *c) {
+    struct cframe *f = &c->frames[c->nframes - 1];
+    if (!f->unreachable) {
+        settle_results(c, f);
+        u32 insn = moat__comp_op(c, H_BR);
+        emit_target(c, insn, f);
+    }
+    patch(c, f->else_fixup, moat__comp_label(c));
+    f->else_fixup = 0;
+    f->unreachable = false;
+    c->h = f->height;
+    for (u32 i = 0; i < f->nparams; i++)
+        moat__comp_push_temp(c, f->params[i]);
+}
+
+// Returns true at the end of the function.
+static bool op_end(struct comp *c) {
+    struct cframe *f = &c->frames[c->nframes - 1];
+    if (c->nframes == 1) {
+        if (!f->unreachable)
+            emit_return(c);
+        return true;
+    }
+    if (!f->unreachable)
+        settle_results(c, f);
+    if (f->else_fixup || f->fixups) {
+        u32 here = moat__comp_label(c);
+        patch(c, f->else_fixup, here);
+        patch(c, f->fixups, here);
+    }
+    u32 height = f->height, nresults = f->nresults;
+    const u8 *results = f->results;
+    c->nframes--;
+    c->h = height;
+    for (u32 i = 0; i < nresults; i++)
+        moat__comp_push_temp(c, results[i]);
+    return false;
+}
+
+static void op_br(struct comp *c, u32 depth) {
+    struct cframe *f = frame_at_depth(c, depth);
+    if (f == &c->frames[0]) {
+        emit_return(c);
+    } else {
+        emit_moves(c, f);
+        u32 insn = moat__comp_op(c, H_BR);
+        emit_target(c, insn, f);
+    }
+    skip_unreachable(c);
+}
+
+static void op_br_if(struct comp *c, u32 depth) {
+    u32 cond = moat__comp_pop(c);
+    struct cframe *f = frame_at_depth(c, depth);
+    if (f != &c->frames[0] && !moves_needed(c, f)) {
+        u32 insn = moat__comp_op(c, H_BR_IF);
+        moat__comp_u32(c, cond);
+        emit_target(c, insn, f);
+        return;
+    }
+    // Taken path moves values (or returns): branch around it when not taken.
+    u32 skip = moat__comp_op(c, H_BR_UNLESS);
+    moat__comp_u32(c, cond);
+    u32 opnd = moat__comp_u32(c, 0);
+    if (f == &c->frames[0]) {
+        emit_return(c);
+    } else {
+        emit_moves(c, f);
+        u32 insn = moat__comp_op(c, H_BR);
+        emit_target(c, insn, f);
+    }
+    c->buf[opnd] = moat__comp_label(c) - skip;
+}
+
+static void op_br_table(struct comp *c) {
+    u32 n;
+    if (!moat__read_u32(&c->cur, &n))
+        moat__comp_bail(c);
+    c->labels = moat__comp_grow(c, c->labels, &c->cap_labels, n + 1, sizeof *c->labels);
+    for (u32 i = 0; i <= n; i++)
+        if (!moat__read_u32(&c->cur, &c->labels[i]))
+            moat__comp_bail(c);
+    u32 index = moat__comp_pop(c);
+    u32 insn = moat__comp_op(c, H_BR_TABLE);
+    moat__comp_u32(c, index);
+    moat__comp_u32(c, n);
+    u32 table = c->len;
+    for (u32 i = 0; i <= n; i++)
+        moat__comp_u32(c, 0);
+    // Direct entries first; labels that need value moves (or return) get a stub.
+    bool stubs = false;
+    for (u32 i = 0; i <= n; i++) {
+        struct cframe *f = frame_at_depth(c, c->labels[i]);
+        if (f == &c->frames[0] || moves_needed(c, f)) {
+            stubs = true;
+        } else if (f->kind == MOAT_OP_LOOP) {
+            c->buf[table + i] = (u32)((i32)f->loop_pos - (i32)insn);
+        } else {
+            c->fixups = moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1,
+                                        sizeof *c->fixups);
+            struct fixup *fx = &c->fixups[c->nfixups];
+            fx->opnd = table + i;
+            fx->insn = insn;
+            fx->next = f->fixups;
+            f->fixups = ++c->nfixups;
+        }
+    }
+    for (u32 i = 0; stubs && i <= n; i++) {
+        struct cframe *f = frame_at_depth(c, c->labels[i]);
+        if (f != &c->frames[0] && !moves_needed(c, f))
+            continue;
+        c->buf[table + i] = moat__comp_label(c) - insn;
+        if (f == &c->frames[0]) {
+            emit_return(c);
+        } else {
+            emit_moves(c, f);
+            u32 br = moat__comp_op(c, H_BR);
+            emit_target(c, br, f);
+        }
+    }
+    skip_unreachable(c);
+}
+
+// --- calls -------------------------------------------------------------------------------
+
+static void emit_call(struct comp *c, u32 func_index) {
+    const struct moat__functype *t = moat__func_type(c->ir, func_index);
+    u32 np = t->nparams;
+    for (u32 i = 0; i < np; i++)
+        moat__comp_materialize(c, c->h - np + i);
+    u32 argbase = HOME(c, c->h - np);
+    if (func_index < c->ir->nfunc_imports) {
+        moat__comp_op(c, H_CALL_IMPORT);
+        moat__comp_u32(c, func_index);
+    } else {
+        moat__comp_op(c, H_CALL);
+        moat__comp_u32(c, func_index - c->ir->nfunc_imports);
+    }
+    moat__comp_u32(c, argbase);
+    c->h -= np;
+    for (u32 i = 0; i < t->nresults; i++)
+        moat__comp_push_temp(c, t->results[i]);
+}
+
+static void emit_call_indirect(struct comp *c, u32 type_index, u32 table) {
+    if (type_index >= c->ir->ntypes)
+        moat__comp_bail(c);
+    const struct moat__functype *t = &c->ir->types[type_index];
+    u32 index = moat__comp_pop(c);
+    u32 np = t->nparams;
+    for (u32 i = 0; i < np; i++)
+        moat__comp_materialize(c, c->h - np + i);
+    u32 argbase = HOME(c, c->h - np);
+    moat__comp_op(c, H_CALL_INDIRECT);
+    moat__comp_u32(c, argbase);
+    moat__comp_u32(c, index);
+    moat__comp_u32(c, table);
+    moat__comp_u32(c, t->type_id);
+    c->h -= np;
+    for (u32 i = 0; i < t->nresults; i++)
+        moat__comp_push_temp(c, t->results[i]);
+}
+
+// --- variables -----------------------------------------------------------------------------
+
+static void op_local_set(struct comp *c, u32 local, bool tee) {
+    if (local >= c->nlocals)
+        moat__comp_bail(c);
+    u32 top = c->h - 1;
+    struct ventry e = c->stack[top];
+    if (e.kind == K_LOCAL && e.local == local) {
+        if (!tee)
+            c->h--;
+        return;
+    }
+    preserve_local(c, local, top);
+    if (e.kind == K_TEMP && c->last_dst && c->last_dst_slot == HOME(c, top)) {
+        // The previous instruction computed this value: let it write the local directly.
+        c->buf[c->last_dst] = local;
+        c->last_dst = 0;
+        if (tee) {
+            c->stack[top].kind = K_LOCAL;
+            c->stack[top].local = local;
+        } else {
+            c->h--;
+        }
+        return;
+    }
+    if (e.kind == K_CONST) {
+        moat__comp_const(c, local, e.imm);
+    } else {
+        moat__comp_op(c, H_COPY);
+        moat__comp_u32(c, local);
+        moat__comp_u32(c, moat__comp_slot_of(c, top));
+    }
+    if (!tee)
+        c->h--;
+}
+
+// --- the translation loop ------------------------------------------------------------------
+
+static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) {
+    const struct hpair *hp = &op_handlers[OPSLOT(op)];
+    if (!hp->h)
+        moat__comp_bail(c);
+    if (!info->params[1]) { // unary
+        u32 a = moat__comp_pop(c);
+        u32 dst = moat__comp_push_temp(c, info->result);
+        moat__comp_op(c, hp->h);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, a);
+        return;
+    }
+    u32 pa = c->h - 2, pb = c->h - 1;
+    bool commutative = op == MOAT_OP_I32_ADD || op == MOAT_OP_I32_MUL || op == MOAT_OP_I32_AND
+                       || op == MOAT_OP_I32_OR || op == MOAT_OP_I32_XOR || op == MOAT_OP_I32_EQ
+                       || op == MOAT_OP_I32_NE || op == MOAT_OP_I64_ADD || op == MOAT_OP_I64_MUL
+                       || op == MOAT_OP_I64_AND || op == MOAT_OP_I64_OR || op == MOAT_OP_I64_XOR
+                       || op == MOAT_OP_I64_EQ || op == MOAT_OP_I64_NE;
+    u32 kpos = 0; // position of the constant operand that becomes an immediate
+    if (hp->h2 && c->stack[pb].kind == K_CONST)
+        kpos = pb + 1;
+    else if (hp->h2 && commutative && c->stack[pa].kind == K_CONST)
+        kpos = pa + 1;
+    if (kpos) {
+        u32 xpos = kpos - 1 == pb ? pa : pb;
+        u64 imm = c->stack[kpos - 1].imm;
+        if (c->stack[xpos].kind == K_CONST)
+            moat__comp_materialize(c, xpos);
+        u32 x = moat__comp_slot_of(c, xpos);
+        c->h -= 2;
+        u32 dst = moat__comp_push_temp(c, info->result);
+        moat__comp_op(c, hp->h2);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, x);
+        moat__comp_u32(c, (u32)imm);
+        if (info->params[0] == MOAT_VT_I64)
+            moat__comp_u32(c, (u32)(imm >> 32));
+        return;
+    }
+    u32 b = moat__comp_pop(c);
+    u32 a = moat__comp_pop(c);
+    u32 dst = moat__comp_push_temp(c, info->result);
+    moat__comp_op(c, hp->h);
+    moat__comp_dst(c, dst);
+    moat__comp_u32(c, a);
+    moat__comp_u32(c, b);
+}
+
+static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
+    u32 align, offset;
+    if (!moat__read_u32(&c->cur, &align) || !moat__read_u32(&c->cur, &offset))
+        moat__comp_bail(c);
+    const struct hpair *hp = &op_handlers[OPSLOT(op)];
+    u32 h = c->checked ? hp->h2 : hp->h;
+    if (!h)
+        moat__comp_bail(c);
+    if (info->result) { // load
+        u32 addr = moat__comp_pop(c);
+        u32 dst = moat__comp_push_temp(c, info->result);
+        moat__comp_op(c, h);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, addr);
+    } else {
+        u32 val = moat__comp_pop(c);
+        u32 addr = moat__comp_pop(c);
+        moat__comp_op(c, h);
+        moat__comp_u32(c, addr);
+        moat__comp_u32(c, val);
+    }
+    moat__comp_u32(c, offset);
+}
+
+// Translates one instruction; returns true after the function's final `end`.
+static bool translate(struct comp *c, u32 op) {
+    const struct moat__opinfo *info = moat__opinfo(op);
+    if (!info)
+        moat__comp_bail(c);
+    u32 u = 0;
+    switch (op) {
+    case MOAT_OP_UNREACHABLE:
+        moat__comp_op(c, H_UNREACHABLE);
+        skip_unreachable(c);
+        return false;
+    case MOAT_OP_NOP:
+        return false;
+    case MOAT_OP_BLOCK:
+    case MOAT_OP_LOOP:
+    case MOAT_OP_IF:
+        op_block(c, op);
+        return false;
+    case MOAT_OP_ELSE:
+        op_else(c);
+        return false;
+    case MOAT_OP_END:
+        return op_end(c);
+    case MOAT_OP_BR:
+    case MOAT_OP_BR_IF:
+        if (!moat__read_u32(&c->cur, &u))
+            moat__comp_bail(c);
+        if (op == MOAT_OP_BR)
+            op_br(c, u);
+        else
+            op_br_if(c, u);
+        return false;
+    case MOAT_OP_BR_TABLE:
+        op_br_table(c);
+        return false;
+    case MOAT_OP_RETURN:
+        emit_return(c);
+        skip_unreachable(c);
+        return false;
+    case MOAT_OP_CALL:
+        if (!moat__read_u32(&c->cur, &u) || u >= c->ir->nfuncs)
+            moat__comp_bail(c);
+        emit_call(c, u);
+        return false;
+    case MOAT_OP_CALL_INDIRECT: {
+        u32 table;
+        if (!moat__read_u32(&c->cur, &u) || !moat__read_u32(&c->cur, &table))
+            moat__comp_bail(c);
+        emit_call_indirect(c, u, table);
+        return false;
+    }
+    case MOAT_OP_LOCAL_GET:
+        if (!moat__read_u32(&c->cur, &u) || u >= c->nlocals)
+            moat__comp_bail(c);
+        moat__comp_push(c, c->local_types[u], K_LOCAL, u, 0);
+        return false;
+    case MOAT_OP_LOCAL_SET:
+    case MOAT_OP_LOCAL_TEE:
+        if (!moat__read_u32(&c->cur, &u))
+            moat__comp_bail(c);
+        op_local_set(c, u, op == MOAT_OP_LOCAL_TEE);
+        return false;
+    case MOAT_OP_I32_CONST: {
+        i32 v;
+        if (!moat__read_i32(&c->cur, &v))
+            moat__comp_bail(c);
+        moat__comp_push(c, MOAT_VT_I32, K_CONST, 0, (u32)v);
+        return false;
+    }
+    case MOAT_OP_I64_CONST: {
+        i64 v;
+        if (!moat__read_i64(&c->cur, &v))
+            moat__comp_bail(c);
+        moat__comp_push(c, MOAT_VT_I64, K_CONST, 0, (u64)v);
+        return false;
+    }
+    case MOAT_OP_F32_CONST:
+        if (!moat__read_fixed32(&c->cur, &u))
+            moat__comp_bail(c);
+        moat__comp_push(c, MOAT_VT_F32, K_CONST, 0, u);
+        return false;
+    case MOAT_OP_F64_CONST: {
+        u64 v;
+        if (!moat__read_fixed64(&c->cur, &v))
+            moat__comp_bail(c);
+        moat__comp_push(c, MOAT_VT_F64, K_CONST, 0, v);
+        return false;
+    }
+    default:
+        break;
+    }
+    if (info->imm == MOAT_IMM_MEMARG) {
+        op_memory(c, op, info);
+        return false;
+    }
+    if (info->imm == MOAT_IMM_NONE && info->result != MOAT_OPT_X) {
+        op_numeric(c, op, info);
+        return false;
+    }
+    moat__comp_misc(c, op, info);
+    return false;
+}
+
+static void init_locals(struct comp *c, const struct moat__functype *t,
+                        const struct moat__body *body) {
+    u64 n = (u64)t->nparams + body->nlocals;
+    if (n > UINT32_MAX / 2)
+        moat__comp_bail(c);
+    c->nlocals = (u32)n;
+    c->local_types = malloc(n ? n : 1);
+    if (!c->local_types)
+        moat__comp_bail(c);
+    memcpy(c->local_types, t->params, t->nparams);
+    u32 k = t->nparams;
+    for (u32 r = 0; r < body->nlocal_runs; r++)
+        for (u32 i = 0; i < body->local_runs[r].count && k < n; i++)
+            c->local_types[k++] = body->local_runs[r].type;
+    c->temp_base = c->nlocals;
+}
+
+static struct moat__code *finish(struct comp *c, u32 func_index, const struct moat__body *body) {
+    moat__comp_label(c); // pad the last instruction
+    u32 nwords = c->len / 2;
+    u64 frame = (u64)c->temp_base + c->max_h;
+    if (frame < c->nresults)
+        frame = c->nresults;
+    if (frame > MOAT_INTERP_STACK_SLOTS)
+        frame = MOAT_INTERP_STACK_SLOTS + 1; // can never run: traps as stack exhaustion
+    size_t size = sizeof(struct moat__code) + (size_t)nwords * sizeof(moat__insn)
+                  + (size_t)c->nsrc * sizeof(struct moat__srcpos);
+    struct moat__code *code = malloc(size);
+    if (!code)
+        moat__comp_bail(c);
+    code->module = c->module;
+    code->func_index = func_index;
+    code->frame_size = (u32)frame;
+    code->nparams = c->nparams;
+    code->nresults = c->nresults;
+    code->body_offset = body->code_start;
+    code->ninsns = nwords;
+    memcpy(code->insns, c->buf, (size_t)nwords * sizeof(moat__insn));
+    code->nsrc = c->nsrc;
+    code->src = (struct moat__srcpos *)(code->insns + nwords);
+    if (c->nsrc)
+        memcpy(code->src, c->src, c->nsrc * sizeof *c->src);
+    return code;
+}
+
+static void comp_free(struct comp *c) {
+    free(c->local_types);
+    free(c->stack);
+    free(c->frames);
+    free(c->fixups);
+    free(c->buf);
+    free(c->src);
+    free(c->labels);
+}
+
+struct moat__code *moat__interp_compile(const moat_module *module, u32 func_index) {
+    const struct moat__module_ir *ir = module->ir;
+    if (func_index < ir->nfunc_imports || func_index >= ir->nfuncs)
+        return NULL;
+    const struct moat__body *body = &ir->bodies[func_index - ir->nfunc_imports];
+    const struct moat__functype *t = moat__func_type(ir, func_index);
+    struct comp *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    // `code` lives in the comp: locals set after setjmp are unreliable after longjmp.
+    if (setjmp(c->bail) == 0) {
+        c->module = module;
+        c->ir = ir;
+        c->checked = module->engine->config.bounds_checks;
+        c->nparams = t->nparams;
+        c->nresults = t->nresults;
+        c->cur.base = ir->bytes;
+        c->cur.p = ir->bytes + body->code_start;
+        c->cur.end = ir->bytes + body->code_end;
+        c->cur_off = body->code_start;
+        init_locals(c, t, body);
+        struct cframe f = {0};
+        f.nresults = t->nresults;
+        f.results = t->results;
+        push_frame(c, &f);
+        if (body->nlocals) {
+            moat__comp_op(c, H_ZERO);
+            moat__comp_u32(c, t->nparams);
+            moat__comp_u32(c, body->nlocals);
+        }
+        for (;;) {
+            c->cur_off = (u32)moat__cursor_offset(&c->cur);
+            u32 op;
+            if (!moat__read_opcode(&c->cur, &op))
+                moat__comp_bail(c);
+            if (translate(c, op))
+                break;
+        }
+        c->result = finish(c, func_index, body);
+    }
+    struct moat__code *code = c->result;
+    comp_free(c);
+    free(c);
+    return code;
+}
+
+struct moat__code *moat__interp_code_get(const moat_module *module, u32 func_index) {
+    u32 i = func_index - module->ir->nfunc_imports;
+    struct moat__code *code = __atomic_load_n(&module->code[i], __ATOMIC_ACQUIRE);
+    if (code)
+        return code;
+    code = moat__interp_compile(module, func_index);
+    if (!code)
+        return NULL;
+    // Another thread may have compiled it meanwhile: keep the published one.
+    struct moat__code *expected = NULL;
+    if (!__atomic_compare_exchange_n(&module->code[i], &expected, code, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        free(code);
+        return expected;
+    }
+    return code;
+}

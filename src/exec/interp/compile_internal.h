@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// The translator's state, shared by compile.c (control, calls, numerics, memory access)
+// and compile_misc.c (variables, references, bulk memory and tables).
+#ifndef MOAT_EXEC_INTERP_COMPILE_INTERNAL_H
+#define MOAT_EXEC_INTERP_COMPILE_INTERNAL_H
+
+#include "core/opcodes.h"
+#include "exec/interp/interp_internal.h"
+
+#include <setjmp.h>
+
+// Where a simulated operand-stack value lives (see compile.c).
+enum { K_TEMP = 0, K_LOCAL = 1, K_CONST = 2 };
+
+struct ventry {
+    u8 type;   // value type byte (v128 will take two slots)
+    u8 kind;   // K_*
+    u32 local; // K_LOCAL: the local's slot
+    u64 imm;   // K_CONST: the value's slot bits
+};
+
+// A forward jump operand to patch when its label is bound.
+struct fixup {
+    u32 opnd; // index of the offset operand in the u32 buffer
+    u32 insn; // word index of the jumping instruction
+    u32 next; // next fixup of the same label, +1 (0 = none)
+};
+
+struct cframe {
+    u8 kind;           // MOAT_OP_BLOCK / LOOP / IF, 0 for the function itself
+    bool unreachable;  // the rest of the block is dead code
+    u32 height;        // operand stack height below the block's params
+    u32 nparams, nresults;
+    const u8 *params, *results;
+    u32 loop_pos;      // LOOP: word index of the loop header
+    u32 fixups;        // forward branches to the end, list head +1
+    u32 else_fixup;    // IF: the BR_UNLESS to the else arm, +1
+};
+
+struct comp {
+    const moat_module *module;
+    const struct moat__module_ir *ir;
+    moat__cursor cur;
+    bool checked; // bounds-check mode: _CHK memory handlers
+    u32 nparams, nresults;
+    u32 nlocals;   // params + declared locals
+    u32 temp_base; // slot of operand-stack position 0
+    u8 *local_types;
+    struct ventry *stack;
+    u32 h, cap_stack, max_h;
+    struct cframe *frames;
+    u32 nframes, cap_frames;
+    struct fixup *fixups;
+    u32 nfixups, cap_fixups;
+    u32 *buf; // code in u32 units; instructions start at even indices
+    u32 len, cap;
+    struct moat__srcpos *src;
+    u32 nsrc, cap_src;
+    u32 *labels; // br_table scratch
+    u32 cap_labels;
+    u32 cur_off;       // module offset of the instruction being translated
+    u32 last_dst;      // buffer index of the previous instruction's dst operand, 0 = none
+    u32 last_dst_slot;
+    struct moat__code *result;
+    jmp_buf bail;      // out-of-memory (or an impossible input): abandon the translation
+};
+
+#define HOME(c, pos) ((c)->temp_base + (pos))
+
+_Noreturn void moat__comp_bail(struct comp *c);
+void *moat__comp_grow(struct comp *c, void *p, u32 *cap, u32 need, size_t elem);
+u32 moat__comp_label(struct comp *c);
+u32 moat__comp_op(struct comp *c, u32 hid);
+u32 moat__comp_u32(struct comp *c, u32 v);
+void moat__comp_dst(struct comp *c, u32 slot);
+void moat__comp_push(struct comp *c, u8 type, u8 kind, u32 local, u64 imm);
+u32 moat__comp_push_temp(struct comp *c, u8 type);
+u32 moat__comp_slot_of(const struct comp *c, u32 pos);
+void moat__comp_const(struct comp *c, u32 dst, u64 v);
+void moat__comp_materialize(struct comp *c, u32 pos);
+u32 moat__comp_pop(struct comp *c);
+
+// Variables (global), references, select, memory size/grow, bulk memory and table ops.
+void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info);
+
+#endif

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// Handler families: one line in ops_numeric.inc / ops_memory.inc makes the handlers of
+// one wasm operator. Every family expands to HANDLER(name, body...), which the includer
+// defines: run.c turns it into a tail-called function, a goto label or a switch case,
+// interp_internal.h into an enum entry (H_<name>). compile.c redefines the families
+// themselves to build its opcode -> handler tables.
+//
+// Naming scheme (handler = wasm opcode name from core/opcodes.def + suffix):
+//   NAME      all operands in slots            operands: dst, a[, b]
+//   NAME_I    second operand an immediate      operands: dst, a, imm (u32, or 2 x u32)
+//   NAME_CHK  memory access with an explicit bounds check (bounds-check mode); without
+//             the suffix the access relies on the guard reservation.
+// Typed access: TA/TR are u32, u64, f32 or f64; values are read with GET_<T>(slot) and
+// written with PUT_<T>(value) (defined in run.c); i32/f32 slots are zero-extended.
+#ifndef MOAT_EXEC_INTERP_OPS_FAMILIES_H
+#define MOAT_EXEC_INTERP_OPS_FAMILIES_H
+
+// Binary operator with an immediate variant (integer, cannot trap).
+#define BIN_I(NAME, TA, TR, EXPR)                                    \
+    HANDLER(NAME, {                                                  \
+        TA a = GET_##TA(S(1));                                       \
+        TA b = GET_##TA(S(2));                                       \
+        S(0) = PUT_##TR(EXPR);                                       \
+        NEXT(3);                                                     \
+    })                                                               \
+    HANDLER(NAME##_I, {                                              \
+        TA a = GET_##TA(S(1));                                       \
+        TA b = IMM_##TA(2);                                          \
+        S(0) = PUT_##TR(EXPR);                                       \
+        NEXT(IMMOPS_##TA(2));                                        \
+    })
+
+// Binary operator, slots only.
+#define BIN(NAME, TA, TR, EXPR)                                      \
+    HANDLER(NAME, {                                                  \
+        TA a = GET_##TA(S(1));                                       \
+        TA b = GET_##TA(S(2));                                       \
+        S(0) = PUT_##TR(EXPR);                                       \
+        NEXT(3);                                                     \
+    })
+
+// Binary operator that may trap: the body computes `r` from a and b or calls TRAP.
+#define BIN_T(NAME, TA, TR, ...)                                     \
+    HANDLER(NAME, {                                                  \
+        TA a = GET_##TA(S(1));                                       \
+        TA b = GET_##TA(S(2));                                       \
+        TR r;                                                        \
+        __VA_ARGS__                                                  \
+        S(0) = PUT_##TR(r);                                          \
+        NEXT(3);                                                     \
+    })
+
+#define UN(NAME, TA, TR, EXPR)                                       \
+    HANDLER(NAME, {                                                  \
+        TA a = GET_##TA(S(1));                                       \
+        S(0) = PUT_##TR(EXPR);                                       \
+        NEXT(2);                                                     \
+    })
+
+#define UN_T(NAME, TA, TR, ...)                                      \
+    HANDLER(NAME, {                                                  \
+        TA a = GET_##TA(S(1));                                       \
+        TR r;                                                        \
+        __VA_ARGS__                                                  \
+        S(0) = PUT_##TR(r);                                          \
+        NEXT(2);                                                     \
+    })
+
+// Loads: operands dst, addr, offset. TM is the in-memory type, CONV widens it to TR.
+#define LOAD(NAME, TM, TR, CONV)                                     \
+    HANDLER(NAME, {                                                  \
+        TM v;                                                        \
+        memcpy(&v, mem + (u64)(u32)S(1) + OPND(2), sizeof v);        \
+        S(0) = PUT_##TR(CONV(v));                                    \
+        NEXT(3);                                                     \
+    })                                                               \
+    HANDLER(NAME##_CHK, {                                            \
+        TM v;                                                        \
+        u64 ea = (u64)(u32)S(1) + OPND(2);                           \
+        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size))           \
+            TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);                    \
+        memcpy(&v, mem + ea, sizeof v);                              \
+        S(0) = PUT_##TR(CONV(v));                                    \
+        NEXT(3);                                                     \
+    })
+
+// Stores: operands addr, value, offset. The value slot is narrowed to TM.
+#define STORE(NAME, TM)                                              \
+    HANDLER(NAME, {                                                  \
+        TM v = (TM)S(1);                                             \
+        memcpy(mem + (u64)(u32)S(0) + OPND(2), &v, sizeof v);        \
+        NEXT(3);                                                     \
+    })                                                               \
+    HANDLER(NAME##_CHK, {                                            \
+        TM v = (TM)S(1);                                             \
+        u64 ea = (u64)(u32)S(0) + OPND(2);                           \
+        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size))           \
+            TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);                    \
+        memcpy(mem + ea, &v, sizeof v);                              \
+        NEXT(3);                                                     \
+    })
+
+#endif

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// The interpreter's dispatch loop and entry from the host. Handlers are written once
+// (ops_*.inc) and turned into one of three dispatch forms:
+//   tail   each handler is a function ending in a `musttail` call of the next one; the VM
+//          registers (pc, fp, mem, vm) stay in argument registers (clang).
+//   goto   one function, handlers are labels, `goto *pc->label` (gcc).
+//   switch one function, a portable switch loop (MOAT_DISPATCH=switch).
+// Traps return as values through the chain (TRAP -> vm_fault records the pc); faults in a
+// guard region longjmp to moat__protected_call. Per-store state (value stack, control
+// stack) nests for host -> wasm -> host -> wasm re-entry.
+#include "exec/interp/interp_internal.h"
+#include "exec/interp/num.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// --- operand access used by the handler bodies ----------------------------------------
+#define OPND(k)        (((const u32 *)(pc + 1))[k])
+#define S(k)           fp[OPND(k)]
+#define IMM_u32(k)     OPND(k)
+#define IMM_u64(k)     ((u64)OPND(k) | (u64)OPND((k) + 1) << 32)
+#define IMMOPS_u32(k)  ((k) + 1)
+#define IMMOPS_u64(k)  ((k) + 2)
+#define GET_u32(x)     ((u32)(x))
+#define GET_u64(x)     ((u64)(x))
+#define GET_f32(x)     moat__f32_from((u32)(x))
+#define GET_f64(x)     moat__f64_from(x)
+#define PUT_u32(v)     ((u64)(u32)(v))
+#define PUT_u64(v)     ((u64)(v))
+#define PUT_f32(v)     ((u64)moat__f32_bits(v))
+#define PUT_f64(v)     moat__f64_bits(v)
+#define TRAP(kind)     return vm_fault(vm, pc, (kind))
+#define NEXT(nops)                         \
+    do {                                   \
+        pc += 1 + ((nops) + 1) / 2;        \
+        DISPATCH();                        \
+    } while (0)
+#define JUMP(rel)                          \
+    do {                                   \
+        pc += (i32)(rel);                  \
+        DISPATCH();                        \
+    } while (0)
+
+// --- cold paths called from handlers ----------------------------------------------------
+
+// Records where a trap happened; the entry builds the trap object from it.
+static MOAT_COLD int vm_fault(struct moat__vm *vm, const moat__insn *pc, int kind) {
+    vm->trap_pc = pc;
+    return kind;
+}
+
+// Makes `inst` the current instance: the views handlers read.
+static void moat__interp_switch(struct moat__vm *vm, moat_instance *inst) {
+    vm->inst = inst;
+    vm->codes = inst->module->code;
+    vm->funcs = inst->funcs;
+    vm->globals = inst->globals;
+    vm->tables = inst->tables;
+    vm->memp = inst->ir->nmems ? inst->mems[0] : &vm->no_memory;
+    vm->nfunc_imports = inst->ir->nfunc_imports;
+}
+
+// Calls host function `f` with arguments (and results) at `args`. A nested entry from the
+// host starts above the arguments. Returns 0 or MOAT_TRAP_HOST (trap kept in the vm).
+static MOAT_COLD int moat__interp_host_call(struct moat__vm *vm, const moat__insn *pc,
+                                            moat__slot *args, moat_func *f) {
+    moat__slot *saved_top = vm->stack_top;
+    u32 n = f->type->nparams > f->type->nresults ? f->type->nparams : f->type->nresults;
+    vm->stack_top = args + n;
+    moat_trap *trap = moat__host_call(f, args);
+    vm->stack_top = saved_top;
+    if (MOAT_UNLIKELY(trap)) {
+        vm->pending_trap = trap;
+        vm->trap_pc = pc;
+        return MOAT_TRAP_HOST;
+    }
+    return 0;
+}
+
+// --- the three dispatch forms -------------------------------------------------------------
+#if defined(MOAT_INTERP_TAIL)
+
+#define DISPATCH() __attribute__((musttail)) return pc->fn(pc, fp, mem, vm)
+#define HANDLER(NAME, ...)                                                              \
+    static MOAT_HCC int h_##NAME(const moat__insn *pc, moat__slot *fp, u8 *mem,         \
+                                 struct moat__vm *vm) __VA_ARGS__
+#include "exec/interp/ops_all.inc"
+#undef HANDLER
+
+static const moat__handler handler_table[H_COUNT] = {
+#define HANDLER(NAME, ...) [H_##NAME] = h_##NAME,
+#include "exec/interp/ops_all.inc"
+#undef HANDLER
+};
+
+static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *vm) {
+    return pc->fn(pc, fp, mem, vm);
+}
+
+moat__insn moat__interp_handler_word(u32 id) {
+    moat__insn w;
+    w.bits = 0;
+    w.fn = handler_table[id];
+    return w;
+}
+
+#elif defined(MOAT_INTERP_GOTO)
+
+static const void *const *goto_labels;
+
+#define DISPATCH() goto *pc->label
+static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *vm) {
+    static const void *const labels[H_COUNT] = {
+#define HANDLER(NAME, ...) [H_##NAME] = &&L_##NAME,
+#include "exec/interp/ops_all.inc"
+#undef HANDLER
+    };
+    if (MOAT_UNLIKELY(!pc)) {
+        __atomic_store_n(&goto_labels, labels, __ATOMIC_RELEASE);
+        return 0;
+    }
+    DISPATCH();
+#define HANDLER(NAME, ...) L_##NAME: __VA_ARGS__
+#include "exec/interp/ops_all.inc"
+#undef HANDLER
+}
+
+moat__insn moat__interp_handler_word(u32 id) {
+    const void *const *labels = __atomic_load_n(&goto_labels, __ATOMIC_ACQUIRE);
+    if (!labels) {
+        run(NULL, NULL, NULL, NULL);
+        labels = __atomic_load_n(&goto_labels, __ATOMIC_ACQUIRE);
+    }
+    moat__insn w;
+    w.bits = 0;
+    w.label = labels[id];
+    return w;
+}
+
+#else // switch
+
+#define DISPATCH() goto dispatch
+static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *vm) {
+dispatch:
+    switch ((u32)pc->op) {
+#define HANDLER(NAME, ...) \
+    case H_##NAME:         \
+        __VA_ARGS__
+#include "exec/interp/ops_all.inc"
+#undef HANDLER
+    default:
+        return MOAT_TRAP_UNREACHABLE;
+    }
+}
+
+moat__insn moat__interp_handler_word(u32 id) {
+    moat__insn w;
+    w.bits = 0;
+    w.op = id;
+    return w;
+}
+
+#endif
+
+// --- per-store state ----------------------------------------------------------------------
+
+static struct moat__vm *vm_get(moat_store *store) {
+    if (store->interp)
+        return store->interp;
+    struct moat__vm *vm = calloc(1, sizeof *vm);
+    if (!vm)
+        return NULL;
+    u32 depth = store->engine->config.max_call_depth;
+    if (!depth)
+        depth = MOAT_DEFAULT_CALL_DEPTH;
+    vm->store = store;
+    vm->ctrl_base = calloc(depth, sizeof *vm->ctrl_base);
+    vm->stack_base = calloc(MOAT_INTERP_STACK_SLOTS, sizeof *vm->stack_base);
+    if (!vm->ctrl_base || !vm->stack_base) {
+        free(vm->ctrl_base);
+        free(vm->stack_base);
+        free(vm);
+        return NULL;
+    }
+    vm->ctrl_top = vm->ctrl_base;
+    vm->ctrl_end = vm->ctrl_base + depth;
+    vm->stack_top = vm->stack_base;
+    vm->stack_end = vm->stack_base + MOAT_INTERP_STACK_SLOTS;
+    vm->exit_insn[0] = moat__interp_handler_word(H_EXIT);
+    vm->memp = &vm->no_memory;
+    store->interp = vm;
+    return vm;
+}
+
+void moat__interp_store_free(moat_store *store) {
+    struct moat__vm *vm = store->interp;
+    if (!vm)
+        return;
+    free(vm->ctrl_base);
+    free(vm->stack_base);
+    free(vm);
+    store->interp = NULL;
+}
+
+void moat__interp_code_free(struct moat__code *code) {
+    free(code);
+}
+
+// --- backtraces ---------------------------------------------------------------------------
+
+static u64 offset_at(const struct moat__code *code, u32 pos) {
+    u32 lo = 0, hi = code->nsrc; // find the last entry with src.pos <= pos
+    while (lo < hi) {
+        u32 mid = lo + (hi - lo) / 2;
+        if (code->src[mid].pos <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? code->src[lo - 1].offset : code->body_offset;
+}
+
+u64 moat__interp_offset_of(const struct moat__code *code, const moat__insn *pc) {
+    if (!pc || pc < code->insns || pc >= code->insns + code->ninsns)
+        return code->body_offset;
+    return offset_at(code, (u32)(pc - code->insns));
+}
+
+static moat_trap *make_trap(struct moat__vm *vm, int kind, struct moat__ctrl *entry) {
+    moat_trap *trap;
+    if (kind == MOAT_TRAP_HOST && vm->pending_trap)
+        trap = vm->pending_trap;
+    else if (kind == MOAT_INTERP_TRAP_OOM)
+        trap = moat_trap_new("out of memory while compiling a function");
+    else
+        trap = moat__trap_new((moat_trap_kind)kind);
+    if (!trap)
+        trap = moat__trap_new(MOAT_TRAP_HOST);
+    vm->pending_trap = NULL;
+    // Innermost frame: the trapping instruction (unknown after a guard fault); callers:
+    // the call instruction just before their return address.
+    const moat__insn *pc = vm->trap_pc;
+    bool is_return_address = false;
+    for (struct moat__ctrl *c = vm->ctrl_top - 1; c >= entry; c--) {
+        const struct moat__code *code = c->code;
+        u64 off = code->body_offset;
+        if (pc && pc >= code->insns && pc <= code->insns + code->ninsns) {
+            u32 pos = (u32)(pc - code->insns);
+            off = offset_at(code, is_return_address && pos ? pos - 1 : pos);
+        }
+        moat__trap_push_frame(trap, code->module, code->func_index, off);
+        pc = c->ret_pc;
+        is_return_address = true;
+    }
+    return trap;
+}
+
+// --- entry ---------------------------------------------------------------------------------
+
+struct run_ctx {
+    const moat__insn *pc;
+    moat__slot *fp;
+    struct moat__vm *vm;
+    int kind;
+};
+
+static void run_protected(void *arg) {
+    struct run_ctx *r = arg;
+    r->kind = run(r->pc, r->fp, r->vm->memp->base, r->vm);
+}
+
+moat_trap *moat__interp_invoke(moat_func *func, moat__slot *slots) {
+    moat_store *store = func->store;
+    moat_instance *inst = func->instance;
+    struct moat__vm *vm = vm_get(store);
+    if (!vm)
+        return moat_trap_new("out of memory: interpreter stacks");
+    struct moat__code *code = moat__interp_code_get(inst->module, func->func_index);
+    if (!code)
+        return moat_trap_new("out of memory while compiling a function");
+    moat__slot *fp = vm->stack_top;
+    if (vm->nesting >= MOAT_INTERP_MAX_NESTING || vm->ctrl_top == vm->ctrl_end
+        || (size_t)(vm->stack_end - fp) < code->frame_size) {
+        moat_trap *trap = moat__trap_new(MOAT_TRAP_STACK_EXHAUSTED);
+        moat__trap_push_frame(trap, code->module, code->func_index, code->body_offset);
+        return trap;
+    }
+    // Save what a nested entry changes; restored on every way out.
+    struct moat__ctrl *entry = vm->ctrl_top;
+    moat_instance *saved_inst = vm->inst;
+    const moat__insn *saved_trap_pc = vm->trap_pc;
+    moat_trap *saved_pending = vm->pending_trap;
+    moat__slot *saved_top = vm->stack_top;
+
+    if (code->nparams)
+        memcpy(fp, slots, code->nparams * sizeof *fp);
+    entry->ret_pc = vm->exit_insn;
+    entry->fp = fp;
+    entry->inst = inst;
+    entry->code = code;
+    vm->ctrl_top = entry + 1;
+    moat__interp_switch(vm, inst);
+    vm->nesting++;
+    vm->trap_pc = NULL;
+    vm->pending_trap = NULL;
+
+    struct run_ctx r = {code->insns, fp, vm, 0};
+    int fault = moat__protected_call(store, run_protected, &r);
+    int kind = fault ? fault : r.kind;
+    moat_trap *trap = NULL;
+    if (kind)
+        trap = make_trap(vm, kind, entry);
+    else if (code->nresults)
+        memcpy(slots, fp, code->nresults * sizeof *fp);
+
+    vm->nesting--;
+    vm->ctrl_top = entry;
+    vm->stack_top = saved_top;
+    vm->trap_pc = saved_trap_pc;
+    vm->pending_trap = saved_pending;
+    if (saved_inst)
+        moat__interp_switch(vm, saved_inst);
+    else
+        vm->inst = NULL;
+    return trap;
+}
