@@ -56,6 +56,9 @@ struct reader {
     bool has_code, has_data;
     u32 code_offset; // of the code section's count, for the end-of-module check
     u32 nbodies;     // entries in the code section
+    struct moat__body *bodies; // bodies read so far (nbodies_read of them)
+    u32 nbodies_read;
+    u64 code_end;    // offset just past the code section (0 until it is read)
     u32 elems_total; // items of all element segments so far
     // Section list, grown with realloc while decoding and copied into the arena at the end.
     struct moat__section *secs;
@@ -708,8 +711,42 @@ static bool read_code_section(struct reader *r) {
     // section, as the spec's decoder does; until then the bodies go to a scratch array.
     struct moat__body *bodies = m->bodies;
     if (n != r->nfunc_decls && !(bodies = alloc_array(r, n, sizeof *bodies))) return false;
-    for (u32 i = 0; i < n; i++)
+    r->bodies = bodies;
+    for (u32 i = 0; i < n; i++) {
         if (!read_body(r, &bodies[i])) return false;
+        r->nbodies_read = i + 1;
+    }
+    r->code_end = here(r);
+    return true;
+}
+
+// The spec's decoder reads instruction by instruction through each body before it reads
+// the next section, so a malformed immediate inside a body (an over-long LEB128 running
+// past the body's end, say) is reported before whatever that misreading does to later
+// sections. moat leaves bodies to the validator, so when decoding fails after the code
+// section this scan asks the bodies first. Valid modules never pay for it.
+static bool scan_bodies_for_malformed(struct reader *r) {
+    r->where = AT_SECTION;
+    r->sec_id = SEC_CODE;
+    for (u32 i = 0; i < r->nbodies_read; i++) {
+        const struct moat__body *body = &r->bodies[i];
+        moat__cursor c = {.base = r->m->bytes, .p = r->m->bytes + body->code_start,
+                          .end = r->input_end};
+        const u8 *body_end = r->m->bytes + body->code_end;
+        while (c.p < body_end) {
+            u64 op_off = moat__cursor_offset(&c);
+            u32 op;
+            if (!moat__read_opcode(&c, &op)) break;
+            const struct moat__opinfo *info = moat__opinfo(op);
+            if (!info) {
+                if (moat__opcode_proposal(op)) break; // not malformed: the validator names it
+                return fail(r, MOAT_ERROR_MALFORMED, op_off, "illegal opcode 0x%x", op);
+            }
+            if (!moat__skip_immediates(&c, info)) break;
+        }
+        if (c.fail_msg && strcmp(c.fail_msg, "unexpected end") != 0)
+            return fail_malformed(r, c.fail_offset, c.fail_msg);
+    }
     return true;
 }
 
@@ -935,6 +972,15 @@ struct moat_error *moat__module_decode(const u8 *bytes, size_t len, struct moat_
     free(r.secs);
     if (!ok) {
         if (!r.err) cursor_error(&r);
+        if (r.code_end && r.err && r.err->offset >= r.code_end) {
+            moat_error *later = r.err;
+            r.err = NULL;
+            if (scan_bodies_for_malformed(&r)) {
+                r.err = later;
+            } else {
+                moat_error_delete(later);
+            }
+        }
         moat__arena_free(arena);
         return r.err;
     }
