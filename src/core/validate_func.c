@@ -339,8 +339,8 @@ static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool 
     case MOAT_OP_BLOCK:
     case MOAT_OP_LOOP:
     case MOAT_OP_IF: {
-        const u8 *params, *results;
-        u32 nparams, nresults;
+        const u8 *params = NULL, *results = NULL;
+        u32 nparams = 0, nresults = 0;
         if (!read_blocktype(v, c, &params, &nparams, &results, &nresults)) return false;
         if (code == MOAT_OP_IF && !pop_expect(v, MOAT_VT_I32)) return false;
         if (!pop_list(v, params, nparams)) return false;
@@ -456,12 +456,12 @@ static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool 
 }
 
 static bool check_select(struct moat__vctx *v, moat__cursor *c, u32 code) {
-    u8 t1, t2;
+    u8 t1 = 0, t2 = 0;
     if (code == MOAT_OP_SELECT_T) {
         u32 n;
         READ(moat__read_u32(c, &n));
         if (n != 1) return INVALID("invalid result arity: select must have one type, found %u", n);
-        u8 t;
+        u8 t = 0;
         u64 at = moat__cursor_offset(c);
         READ(moat__read_u8(c, &t));
         if (!moat__is_valtype(t))
@@ -506,7 +506,7 @@ static bool check_variable(struct moat__vctx *v, moat__cursor *c, u32 code) {
 static bool check_reference(struct moat__vctx *v, moat__cursor *c, u32 code) {
     switch (code) {
     case MOAT_OP_REF_NULL: {
-        u8 t;
+        u8 t = 0;
         u64 at = moat__cursor_offset(c);
         READ(moat__read_u8(c, &t));
         if (!moat__is_reftype(t))
@@ -514,7 +514,7 @@ static bool check_reference(struct moat__vctx *v, moat__cursor *c, u32 code) {
         return push(v, t);
     }
     case MOAT_OP_REF_IS_NULL: {
-        u8 t;
+        u8 t = 0;
         if (!pop_any(v, &t)) return false;
         if (t != MOAT_VT_UNKNOWN && !moat__is_reftype(t))
             return INVALID("type mismatch: ref.is_null needs a reference, found %s",
@@ -537,7 +537,7 @@ static bool check_reference(struct moat__vctx *v, moat__cursor *c, u32 code) {
 // instructions).
 static bool check_table_memory(struct moat__vctx *v, moat__cursor *c, u32 code) {
     const u8 I32 = MOAT_VT_I32;
-    u8 t, t2;
+    u8 t = 0, t2 = 0;
     switch (code) {
     case MOAT_OP_TABLE_GET:
         return read_table(v, c, &t) && pop_expect(v, I32) && push(v, t);
@@ -613,7 +613,7 @@ static bool check_instr(struct moat__vctx *v, moat__cursor *c, u32 code,
     if (info->result != MOAT_OPT_X) return check_plain(v, c, info);
     switch (code) {
     case MOAT_OP_DROP: {
-        u8 t;
+        u8 t = 0;
         return pop_any(v, &t);
     }
     case MOAT_OP_SELECT:

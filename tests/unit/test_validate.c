@@ -133,6 +133,9 @@ static void expect_valid(int line, const struct mod *m) {
 // One function of type `type` with `body`, plus optional (id, hex) sections between
 // the function and code sections (ids 4-9 must come in order).
 #define FN(type, body) 1, TYPES, 3, FUNC(type), CODE1, body, -1
+// The same with a name section calling function 0 "add".
+#define FN_NAMED(type, body) \
+    1, TYPES, 3, FUNC(type), CODE1, body, 0, "04 6e616d65 01 06 01 00 03 616464", -1
 
 // Header (8) + type section (2 + 13) + function section (2 + 2) + code section header
 // (id, size, count, body size) = 31: the offset of a single body's locals byte when the
@@ -261,6 +264,11 @@ static void test_function_index(void) {
     CHECK_CONTAINS(moat_error_message(err), "type mismatch");
     CHECK_CONTAINS(moat_error_message(err), "(function 1, offset 0x26)");
     CHECK_EQ_INT(err->func_index, 1);
+    moat_error_delete(err);
+    // with a name section the message names the function too
+    build(&m, FN_NAMED("00", "00 41 00 0b"));
+    err = validate(&m);
+    CHECK_CONTAINS(err ? moat_error_message(err) : NULL, "(function 0 $add, offset 0x22)");
     moat_error_delete(err);
 }
 
