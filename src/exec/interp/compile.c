@@ -278,7 +278,8 @@ static void patch(struct comp *c, u32 fixup_plus1, u32 target) {
     }
 }
 
-// Returns from the function with the top nresults values.
+// Returns from the function with the top nresults values. Leaves the simulated stack as
+// it is: this may be the taken arm of a br_if/br_table whose fall-through still needs it.
 static void emit_return(struct comp *c) {
     u32 nr = c->nresults;
     if (nr == 0) {
@@ -286,27 +287,35 @@ static void emit_return(struct comp *c) {
         return;
     }
     if (nr == 1) {
-        if (c->stack[c->h - 1].kind == K_CONST)
-            moat__comp_materialize(c, c->h - 1);
+        const struct ventry *e = &c->stack[c->h - 1];
+        if (e->kind == K_CONST) {
+            moat__comp_const(c, 0, e->imm);
+            moat__comp_op(c, H_RETURN);
+            return;
+        }
         u32 src = moat__comp_slot_of(c, c->h - 1);
         moat__comp_op(c, H_RETURN1);
         moat__comp_u32(c, src);
         return;
     }
     // Results go to slots 0..nr-1; a local among those slots could be overwritten before
-    // it is read, so such sources move to their home slots first.
+    // it is read, so such sources go through their home slots first.
     for (u32 i = 0; i < nr; i++) {
         u32 pos = c->h - nr + i;
-        if (c->stack[pos].kind == K_LOCAL && c->stack[pos].local < nr)
-            moat__comp_materialize(c, pos);
+        const struct ventry *e = &c->stack[pos];
+        if (e->kind == K_LOCAL && e->local < nr) {
+            moat__comp_op(c, H_COPY);
+            moat__comp_u32(c, HOME(c, pos));
+            moat__comp_u32(c, e->local);
+        }
     }
     for (u32 i = 0; i < nr; i++) {
         u32 pos = c->h - nr + i;
         const struct ventry *e = &c->stack[pos];
+        u32 src = e->kind == K_LOCAL && e->local < nr ? HOME(c, pos) : moat__comp_slot_of(c, pos);
         if (e->kind == K_CONST) {
             moat__comp_const(c, i, e->imm);
-        } else if (moat__comp_slot_of(c, pos) != i) {
-            u32 src = moat__comp_slot_of(c, pos);
+        } else if (src != i) {
             moat__comp_op(c, H_COPY);
             moat__comp_u32(c, i);
             moat__comp_u32(c, src);

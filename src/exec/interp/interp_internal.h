@@ -128,6 +128,7 @@ struct moat__vm {
     struct moat__ctrl *ctrl_base;
     const moat__insn *trap_pc;  // instruction that trapped (NULL for a guard fault)
     moat_trap *pending_trap;    // a trap returned by a host function
+    u32 trap_aux;               // detail for the message (element index)
     u32 nesting;
     moat__insn exit_insn[2];
     moat_memory no_memory;

@@ -11,6 +11,7 @@
 #include "exec/interp/interp_internal.h"
 #include "exec/interp/num.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,6 +238,16 @@ static moat_trap *make_trap(struct moat__vm *vm, int kind, struct moat__ctrl *en
     if (!trap)
         trap = moat__trap_new(MOAT_TRAP_HOST);
     vm->pending_trap = NULL;
+    if (kind == MOAT_TRAP_UNINITIALIZED_ELEMENT && trap->kind == MOAT_TRAP_UNINITIALIZED_ELEMENT) {
+        // "uninitialized element 2", as the spec interpreter words it.
+        char buf[48];
+        snprintf(buf, sizeof buf, "uninitialized element %u", vm->trap_aux);
+        char *msg = strdup(buf);
+        if (msg) {
+            free(trap->message);
+            trap->message = msg;
+        }
+    }
     // Innermost frame: the trapping instruction (unknown after a guard fault); callers:
     // the call instruction just before their return address.
     const moat__insn *pc = vm->trap_pc;
