@@ -135,15 +135,35 @@ static void print_frame(const moat_frame *frame, size_t i) {
     fputc('\n', stderr);
 }
 
+static bool same_frame(const moat_frame *a, const moat_frame *b) {
+    return a->func_index == b->func_index && a->module_offset == b->module_offset;
+}
+
 // Prints "moat: trap: MESSAGE" and the backtrace, innermost frame first; frees the trap.
+// Runaway recursion leaves thousands of identical frames: a run of the same frame
+// shows its first BACKTRACE_RUN frames and a count of the rest.
 static int report_trap(moat_trap *trap) {
+    enum { BACKTRACE_RUN = 3 };
     fprintf(stderr, "moat: trap: %s\n", moat_trap_message(trap));
     size_t n = moat_trap_frame_count(trap);
     if (n) fputs("wasm backtrace:\n", stderr);
+    moat_frame prev;
+    size_t run = 0; // frames equal to prev so far, prev included
     for (size_t i = 0; i < n; i++) {
         moat_frame frame;
         moat_trap_frame(trap, i, &frame);
-        print_frame(&frame, i);
+        run = i > 0 && same_frame(&frame, &prev) ? run + 1 : 1;
+        if (run <= BACKTRACE_RUN) print_frame(&frame, i);
+        bool run_ends = i + 1 == n;
+        if (!run_ends) {
+            moat_frame next;
+            moat_trap_frame(trap, i + 1, &next);
+            run_ends = !same_frame(&frame, &next);
+        }
+        if (run_ends && run > BACKTRACE_RUN)
+            fprintf(stderr, "        ... the frame above repeats %zu more times\n",
+                    run - BACKTRACE_RUN);
+        prev = frame;
     }
     moat_trap_delete(trap);
     return CLI_EXIT_TRAP;

@@ -18,7 +18,7 @@ run moat run --bounds-checks --invoke fib "$examples/fib.wasm" 90
 expect_status 0
 expect_out_exact "2880067194370816120"
 
-run moat run -W bounds-checks=n --invoke fib "$examples/fib.wasm" -- 1
+run moat run -W bounds-checks=n --invoke fib -- "$examples/fib.wasm" 1
 expect_status 0
 expect_out_exact "1"
 
