@@ -318,11 +318,17 @@ static bool check_exports(struct moat__vctx *v) {
 
 moat_error *moat__module_validate(const struct moat__module_ir *m) {
     struct moat__vctx v = {.m = m, .func_index = MOAT_NO_INDEX};
-    if (check_imports(&v) && check_definitions(&v) && check_elems(&v) && check_datas(&v)) {
+    bool ok = check_imports(&v) && check_definitions(&v) && check_elems(&v) && check_datas(&v);
+    // Bodies are still decoded after a module-level INVALID error: a malformed body
+    // makes the module malformed (spec: the binary is decoded before validation).
+    if (!ok && v.err->kind == MOAT_ERROR_INVALID) moat__vctx_defer(&v);
+    if (ok || v.decode_only) {
         for (u32 i = m->nfunc_imports; i < m->nfuncs; i++)
             if (!moat__validate_func(&v, i)) break;
-        if (!v.err && check_start(&v)) check_exports(&v);
     }
+    if (!v.err && !v.decode_only && check_start(&v)) check_exports(&v);
     moat__vctx_free(&v);
+    if (!v.err) return v.pending;
+    moat_error_delete(v.pending);
     return v.err;
 }

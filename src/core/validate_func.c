@@ -48,12 +48,8 @@ const char *moat__valtype_name(u8 t) {
 // ---------------------------------------------------------------------------------------
 // Errors
 
-// Records the first error: "<phrase and detail> (function N $name, offset 0xOFF)". The
-// phrase comes first because the spec runner looks for the testsuite's text in it.
-static MOAT_COLD bool fail_at(struct moat__vctx *v, moat_error_kind kind, u64 offset,
-                              const char *fmt, ...) MOAT_PRINTF(4, 5);
-static MOAT_COLD bool fail_at(struct moat__vctx *v, moat_error_kind kind, u64 offset,
-                              const char *fmt, ...) {
+// The phrase comes first because the spec runner looks for the testsuite's text in it.
+bool moat__vfail(struct moat__vctx *v, moat_error_kind kind, u64 offset, const char *fmt, ...) {
     if (v->err) return false;
     char msg[256];
     va_list ap;
@@ -68,13 +64,13 @@ static MOAT_COLD bool fail_at(struct moat__vctx *v, moat_error_kind kind, u64 of
     return false;
 }
 
-#define INVALID(...)   fail_at(v, MOAT_ERROR_INVALID, v->instr_offset, __VA_ARGS__)
-#define MALFORMED(...) fail_at(v, MOAT_ERROR_MALFORMED, v->instr_offset, __VA_ARGS__)
+#define INVALID(...)   moat__vfail(v, MOAT_ERROR_INVALID, moat__vinstr_offset(v), __VA_ARGS__)
+#define MALFORMED(...) moat__vfail(v, MOAT_ERROR_MALFORMED, moat__vinstr_offset(v), __VA_ARGS__)
 
 // A failed cursor read: the cursor's own message and offset ("unexpected end", ...).
 static MOAT_COLD bool fail_cursor(struct moat__vctx *v, const moat__cursor *c) {
-    return fail_at(v, MOAT_ERROR_MALFORMED, c->fail_offset, "%s",
-                   c->fail_msg ? c->fail_msg : "unexpected end");
+    return moat__vfail(v, MOAT_ERROR_MALFORMED, c->fail_offset, "%s",
+                       c->fail_msg ? c->fail_msg : "unexpected end");
 }
 
 static MOAT_COLD bool fail_oom(struct moat__vctx *v) {
@@ -92,8 +88,9 @@ static MOAT_COLD bool mismatch(struct moat__vctx *v, u8 expected, bool found_any
 
 static MOAT_NOINLINE bool grow_vals(struct moat__vctx *v) {
     if (v->vals_cap >= MOAT_VALIDATE_MAX_OPERANDS)
-        return fail_at(v, MOAT_ERROR_LIMIT, v->instr_offset,
-                       "operand stack too deep: more than %u values", MOAT_VALIDATE_MAX_OPERANDS);
+        return moat__vfail(v, MOAT_ERROR_LIMIT, moat__vinstr_offset(v),
+                           "operand stack too deep: more than %u values",
+                           MOAT_VALIDATE_MAX_OPERANDS);
     u32 cap = v->vals_cap ? v->vals_cap * 2 : 256;
     u8 *p = realloc(v->vals, cap);
     if (!p) return fail_oom(v);
@@ -170,8 +167,9 @@ static bool peek_list(struct moat__vctx *v, const u8 *types, u32 n) {
 static bool push_frame(struct moat__vctx *v, u8 opcode, const u8 *params, u32 nparams,
                        const u8 *results, u32 nresults) {
     if (MOAT_UNLIKELY(v->nframes >= MOAT_VALIDATE_MAX_NESTING))
-        return fail_at(v, MOAT_ERROR_LIMIT, v->instr_offset,
-                       "blocks nested too deeply: more than %u levels", MOAT_VALIDATE_MAX_NESTING);
+        return moat__vfail(v, MOAT_ERROR_LIMIT, moat__vinstr_offset(v),
+                           "blocks nested too deeply: more than %u levels",
+                           MOAT_VALIDATE_MAX_NESTING);
     if (v->nframes == v->frames_cap) {
         u32 cap = v->frames_cap ? v->frames_cap * 2 : 64;
         struct moat__vframe *p = realloc(v->frames, (size_t)cap * sizeof *p);
@@ -222,53 +220,26 @@ static inline void label_types(const struct moat__vframe *f, const u8 **types, u
 }
 
 // ---------------------------------------------------------------------------------------
-// Immediates
-
-#define READ(expr)                                            \
-    do {                                                      \
-        if (MOAT_UNLIKELY(!(expr))) return fail_cursor(v, c); \
-    } while (0)
-
-// The reserved memory index byte of memory.size/grow/fill/init/copy (spec 2.0: 0x00).
-static bool read_zero_byte(struct moat__vctx *v, moat__cursor *c) {
-    u8 b;
-    READ(moat__read_u8(c, &b));
-    if (b != 0)
-        return fail_at(v, MOAT_ERROR_MALFORMED, moat__cursor_offset(c) - 1, "zero byte expected");
-    return true;
-}
+// Index spaces
 
 static bool need_memory(struct moat__vctx *v, u32 index) {
     if (index >= v->m->nmems) return INVALID("unknown memory %u", index);
     return true;
 }
 
-static bool read_table(struct moat__vctx *v, moat__cursor *c, u8 *out_elem_type) {
-    u32 index;
-    READ(moat__read_u32(c, &index));
+static bool need_table(struct moat__vctx *v, u32 index, u8 *out_elem_type) {
     if (index >= v->m->ntables) return INVALID("unknown table %u", index);
     *out_elem_type = v->m->tables[index].elem_type;
     return true;
 }
 
-static bool read_elem_segment(struct moat__vctx *v, moat__cursor *c, u8 *out_elem_type) {
-    u32 index;
-    READ(moat__read_u32(c, &index));
+static bool need_elem_segment(struct moat__vctx *v, u32 index, u8 *out_elem_type) {
     if (index >= v->m->nelems) return INVALID("unknown elem segment %u", index);
     *out_elem_type = v->m->elems[index].elem_type;
     return true;
 }
 
-// memory.init and data.drop need the data count section (spec: binary, data count: a
-// decoding rule, so it is checked before the memory). Without one, an index that no
-// data segment has is reported as unknown, as the spec testsuite expects.
-static bool read_data_index(struct moat__vctx *v, moat__cursor *c, u32 *out) {
-    READ(moat__read_u32(c, out));
-    if (!v->m->has_data_count && *out < v->m->ndatas)
-        return MALFORMED("data count section required");
-    return true;
-}
-
+// Without a data count section, decoding already required the index to be out of range.
 static bool need_data_segment(struct moat__vctx *v, u32 index) {
     const struct moat__module_ir *m = v->m;
     if (index >= (m->has_data_count ? m->data_count : m->ndatas))
@@ -276,59 +247,80 @@ static bool need_data_segment(struct moat__vctx *v, u32 index) {
     return true;
 }
 
-// memarg: alignment exponent then offset (spec: binary, memarg). Exponents from 32 up
-// (bit 6 is multi-memory's memory index flag) are not encodings of 2.0.
-static bool read_memarg(struct moat__vctx *v, moat__cursor *c, u32 natural_bytes) {
-    u32 align, offset;
-    u64 at = moat__cursor_offset(c);
-    READ(moat__read_u32(c, &align));
-    if (align >= 32) return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed memop flags");
-    READ(moat__read_u32(c, &offset));
-    if (!need_memory(v, 0)) return false;
-    if ((1ull << align) > natural_bytes) // spec: validation, memarg
-        return INVALID("alignment must not be larger than natural: 2^%u > %u", align,
-                       natural_bytes);
-    return true;
-}
-
-// Block type: 0x40, a value type, or a non-negative s33 type index (spec: binary,
-// blocktype). Sets the frame's start and end types.
-static bool read_blocktype(struct moat__vctx *v, moat__cursor *c, const u8 **params, u32 *nparams,
-                           const u8 **results, u32 *nresults) {
-    i64 bt;
-    u64 at = moat__cursor_offset(c);
-    READ(moat__read_sleb(c, 33, &bt));
-    *params = NULL;
-    *nparams = 0;
+// The start and end types of a decoded block type (spec: validation, blocktype).
+static bool blocktype_types(struct moat__vctx *v, i64 bt, struct moat__vframe *out) {
+    out->params = NULL;
+    out->nparams = 0;
     if (bt < 0) {
         u8 t = (u8)(bt + 0x80);
-        if (bt >= -0x40 && t == MOAT_VT_EMPTY) {
-            *results = NULL;
-            *nresults = 0;
-            return true;
-        }
-        if (bt >= -0x40 && moat__is_valtype(t)) {
-            *results = &vt_self[t];
-            *nresults = 1;
-            return true;
-        }
-        return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed value type");
+        out->results = t == MOAT_VT_EMPTY ? NULL : &vt_self[t];
+        out->nresults = t == MOAT_VT_EMPTY ? 0 : 1;
+        return true;
     }
     if ((u64)bt >= v->m->ntypes) return INVALID("unknown type %lld", (long long)bt);
     const struct moat__functype *ft = &v->m->types[bt];
-    *params = ft->params;
-    *nparams = ft->nparams;
-    *results = ft->results;
-    *nresults = ft->nresults;
+    out->params = ft->params;
+    out->nparams = ft->nparams;
+    out->results = ft->results;
+    out->nresults = ft->nresults;
     return true;
 }
 
 // ---------------------------------------------------------------------------------------
 // Instructions
 
+static bool check_branch(struct moat__vctx *v, u32 code, const struct moat__immediates *imm) {
+    u32 depth = imm->index;
+    if (code == MOAT_OP_BR_IF && !pop_expect(v, MOAT_VT_I32)) return false;
+    if (depth >= v->nframes) return INVALID("unknown label %u", depth);
+    const u8 *types;
+    u32 n;
+    label_types(&v->frames[v->nframes - 1 - depth], &types, &n);
+    // br_if leaves the label's types (not the operands' own, possibly unknown, types)
+    // on the stack: spec: appendix, br_if.
+    if (code == MOAT_OP_BR_IF) return pop_list(v, types, n) && push_list(v, types, n);
+    if (!pop_list(v, types, n)) return false;
+    set_unreachable(v);
+    return true;
+}
+
+// spec: appendix, br_table. Every target must have the default's arity and accept the
+// operands.
+static bool check_br_table(struct moat__vctx *v, const struct moat__immediates *imm) {
+    if (!pop_expect(v, MOAT_VT_I32)) return false;
+    if (imm->index >= v->nframes) return INVALID("unknown label %u", imm->index);
+    const u8 *types;
+    u32 arity;
+    label_types(&v->frames[v->nframes - 1 - imm->index], &types, &arity);
+    // The stack does not change while targets are checked, so each frame needs one
+    // check: a table of a million entries costs a million reads, not a million
+    // type-list comparisons.
+    u32 mark = ++v->br_table_count;
+    moat__cursor c = imm->targets;
+    for (u32 i = 0; i < imm->count; i++) {
+        u32 depth = 0;
+        if (!moat__read_u32(&c, &depth)) return fail_cursor(v, &c); // decoded before
+        if (depth >= v->nframes) return INVALID("unknown label %u", depth);
+        struct moat__vframe *f = &v->frames[v->nframes - 1 - depth];
+        if (f->br_table_mark == mark) continue;
+        f->br_table_mark = mark;
+        const u8 *target;
+        u32 n;
+        label_types(f, &target, &n);
+        if (n != arity)
+            return INVALID("type mismatch: br_table target %u has %u value(s), the default has %u",
+                           depth, n, arity);
+        if (!peek_list(v, target, n)) return false;
+    }
+    if (!pop_list(v, types, arity)) return false;
+    set_unreachable(v);
+    return true;
+}
+
 // Control instructions (spec: validation, control instructions). `*done` is set when
 // the function's final `end` has been checked.
-static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool *done) {
+static bool check_control(struct moat__vctx *v, u32 code, const struct moat__immediates *imm,
+                          bool *done) {
     const struct moat__module_ir *m = v->m;
     switch (code) {
     case MOAT_OP_UNREACHABLE:
@@ -339,31 +331,29 @@ static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool 
     case MOAT_OP_BLOCK:
     case MOAT_OP_LOOP:
     case MOAT_OP_IF: {
-        const u8 *params = NULL, *results = NULL;
-        u32 nparams = 0, nresults = 0;
-        if (!read_blocktype(v, c, &params, &nparams, &results, &nresults)) return false;
+        struct moat__vframe bt = {0};
+        if (!blocktype_types(v, imm->blocktype, &bt)) return false;
         if (code == MOAT_OP_IF && !pop_expect(v, MOAT_VT_I32)) return false;
-        if (!pop_list(v, params, nparams)) return false;
-        return push_frame(v, (u8)code, params, nparams, results, nresults);
+        if (!pop_list(v, bt.params, bt.nparams)) return false;
+        return push_frame(v, (u8)code, bt.params, bt.nparams, bt.results, bt.nresults);
     }
     case MOAT_OP_ELSE: {
-        // An else that does not close an if is a decoding error (spec: binary, if).
-        if (top_frame(v)->opcode != MOAT_OP_IF)
-            return MALFORMED("END opcode expected: else without a matching if");
         struct moat__vframe f;
         if (!pop_frame(v, &f)) return false;
         return push_frame(v, MOAT_OP_ELSE, f.params, f.nparams, f.results, f.nresults);
     }
     case MOAT_OP_END: {
-        struct moat__vframe f;
-        if (!pop_frame(v, &f)) return false;
         // spec: an if without else has an empty else branch, so it must map its
-        // parameters to its results unchanged.
-        if (f.opcode == MOAT_OP_IF
-            && (f.nparams != f.nresults
-                || (f.nparams && memcmp(f.params, f.results, f.nparams) != 0)))
+        // parameters to its results unchanged. Checked before the frame is popped so
+        // that a failed end leaves the control stack as decoding expects it.
+        const struct moat__vframe *top = top_frame(v);
+        if (top->opcode == MOAT_OP_IF
+            && (top->nparams != top->nresults
+                || (top->nparams && memcmp(top->params, top->results, top->nparams) != 0)))
             return INVALID("type mismatch: if without else must have matching parameter "
                            "and result types");
+        struct moat__vframe f;
+        if (!pop_frame(v, &f)) return false;
         if (v->nframes == 0) {
             *done = true;
             return true;
@@ -371,59 +361,10 @@ static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool 
         return push_list(v, f.results, f.nresults);
     }
     case MOAT_OP_BR:
-    case MOAT_OP_BR_IF: {
-        u32 depth;
-        READ(moat__read_u32(c, &depth));
-        if (code == MOAT_OP_BR_IF && !pop_expect(v, MOAT_VT_I32)) return false;
-        if (depth >= v->nframes) return INVALID("unknown label %u", depth);
-        const u8 *types;
-        u32 n;
-        label_types(&v->frames[v->nframes - 1 - depth], &types, &n);
-        // br_if leaves the label's types (not the operands' own, possibly unknown,
-        // types) on the stack: spec: appendix, br_if.
-        if (code == MOAT_OP_BR_IF) return pop_list(v, types, n) && push_list(v, types, n);
-        if (!pop_list(v, types, n)) return false;
-        set_unreachable(v);
-        return true;
-    }
-    case MOAT_OP_BR_TABLE: {
-        // spec: appendix, br_table. Every target must have the default's arity and
-        // accept the operands. The immediates are decoded first (a malformed label
-        // list is a decoding error), then the targets are re-read from `scan`.
-        u32 count, depth, default_depth;
-        READ(moat__read_u32(c, &count));
-        moat__cursor scan = *c;
-        for (u32 i = 0; i < count; i++)
-            READ(moat__read_u32(c, &depth));
-        READ(moat__read_u32(c, &default_depth));
-        if (!pop_expect(v, MOAT_VT_I32)) return false;
-        if (default_depth >= v->nframes) return INVALID("unknown label %u", default_depth);
-        const u8 *types;
-        u32 arity;
-        label_types(&v->frames[v->nframes - 1 - default_depth], &types, &arity);
-        // The stack does not change while targets are checked, so each frame needs one
-        // check: a table of a million entries costs a million reads, not a million
-        // type-list comparisons.
-        u32 mark = ++v->br_table_count;
-        for (u32 i = 0; i < count; i++) {
-            READ(moat__read_u32(&scan, &depth)); // cannot fail: read above
-            if (depth >= v->nframes) return INVALID("unknown label %u", depth);
-            struct moat__vframe *f = &v->frames[v->nframes - 1 - depth];
-            if (f->br_table_mark == mark) continue;
-            f->br_table_mark = mark;
-            const u8 *target;
-            u32 n;
-            label_types(f, &target, &n);
-            if (n != arity)
-                return INVALID("type mismatch: br_table target %u has %u value(s), "
-                               "the default has %u",
-                               depth, n, arity);
-            if (!peek_list(v, target, n)) return false;
-        }
-        if (!pop_list(v, types, arity)) return false;
-        set_unreachable(v);
-        return true;
-    }
+    case MOAT_OP_BR_IF:
+        return check_branch(v, code, imm);
+    case MOAT_OP_BR_TABLE:
+        return check_br_table(v, imm);
     case MOAT_OP_RETURN: {
         const struct moat__vframe *fn = &v->frames[0];
         if (!pop_list(v, fn->results, fn->nresults)) return false;
@@ -431,22 +372,18 @@ static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool 
         return true;
     }
     case MOAT_OP_CALL: {
-        u32 index;
-        READ(moat__read_u32(c, &index));
-        if (index >= m->nfuncs) return INVALID("unknown function %u", index);
-        const struct moat__functype *ft = moat__func_type(m, index);
+        if (imm->index >= m->nfuncs) return INVALID("unknown function %u", imm->index);
+        const struct moat__functype *ft = moat__func_type(m, imm->index);
         return pop_list(v, ft->params, ft->nparams) && push_list(v, ft->results, ft->nresults);
     }
     case MOAT_OP_CALL_INDIRECT: {
-        u32 type_index;
-        u8 elem_type;
-        READ(moat__read_u32(c, &type_index));
-        if (!read_table(v, c, &elem_type)) return false;
-        if (type_index >= m->ntypes) return INVALID("unknown type %u", type_index);
+        u8 elem_type = 0;
+        if (!need_table(v, imm->index2, &elem_type)) return false;
+        if (imm->index >= m->ntypes) return INVALID("unknown type %u", imm->index);
         if (elem_type != MOAT_VT_FUNCREF)
             return INVALID("type mismatch: call_indirect needs a funcref table, found %s",
                            moat__valtype_name(elem_type));
-        const struct moat__functype *ft = &m->types[type_index];
+        const struct moat__functype *ft = &m->types[imm->index];
         return pop_expect(v, MOAT_VT_I32) && pop_list(v, ft->params, ft->nparams)
                && push_list(v, ft->results, ft->nresults);
     }
@@ -455,17 +392,12 @@ static bool check_control(struct moat__vctx *v, moat__cursor *c, u32 code, bool 
     }
 }
 
-static bool check_select(struct moat__vctx *v, moat__cursor *c, u32 code) {
+static bool check_select(struct moat__vctx *v, u32 code, const struct moat__immediates *imm) {
     u8 t1 = 0, t2 = 0;
     if (code == MOAT_OP_SELECT_T) {
-        u32 n;
-        READ(moat__read_u32(c, &n));
-        if (n != 1) return INVALID("invalid result arity: select must have one type, found %u", n);
-        u8 t = 0;
-        u64 at = moat__cursor_offset(c);
-        READ(moat__read_u8(c, &t));
-        if (!moat__is_valtype(t))
-            return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed value type");
+        if (imm->count != 1)
+            return INVALID("invalid result arity: select must have one type, found %u", imm->count);
+        u8 t = imm->valtype;
         return pop_expect(v, MOAT_VT_I32) && pop_expect(v, t) && pop_expect(v, t) && push(v, t);
     }
     // spec: appendix, select without type: numeric or vector operands of equal type.
@@ -479,10 +411,8 @@ static bool check_select(struct moat__vctx *v, moat__cursor *c, u32 code) {
     return push(v, t1 == MOAT_VT_UNKNOWN ? t2 : t1);
 }
 
-static bool check_variable(struct moat__vctx *v, moat__cursor *c, u32 code) {
+static bool check_variable(struct moat__vctx *v, u32 code, u32 index) {
     const struct moat__module_ir *m = v->m;
-    u32 index;
-    READ(moat__read_u32(c, &index));
     switch (code) {
     case MOAT_OP_LOCAL_GET:
     case MOAT_OP_LOCAL_SET:
@@ -503,16 +433,10 @@ static bool check_variable(struct moat__vctx *v, moat__cursor *c, u32 code) {
     }
 }
 
-static bool check_reference(struct moat__vctx *v, moat__cursor *c, u32 code) {
+static bool check_reference(struct moat__vctx *v, u32 code, const struct moat__immediates *imm) {
     switch (code) {
-    case MOAT_OP_REF_NULL: {
-        u8 t = 0;
-        u64 at = moat__cursor_offset(c);
-        READ(moat__read_u8(c, &t));
-        if (!moat__is_reftype(t))
-            return fail_at(v, MOAT_ERROR_MALFORMED, at, "malformed reference type");
-        return push(v, t);
-    }
+    case MOAT_OP_REF_NULL:
+        return push(v, imm->valtype);
     case MOAT_OP_REF_IS_NULL: {
         u8 t = 0;
         if (!pop_any(v, &t)) return false;
@@ -522,8 +446,7 @@ static bool check_reference(struct moat__vctx *v, moat__cursor *c, u32 code) {
         return push(v, MOAT_VT_I32);
     }
     default: { // ref.func; spec: C.refs, the function must be declared outside bodies
-        u32 index;
-        READ(moat__read_u32(c, &index));
+        u32 index = imm->index;
         if (index >= v->m->nfuncs) return INVALID("unknown function %u", index);
         const u8 *declared = v->m->declared_funcs;
         if (!declared || !(declared[index >> 3] & (1u << (index & 7))))
@@ -533,84 +456,75 @@ static bool check_reference(struct moat__vctx *v, moat__cursor *c, u32 code) {
     }
 }
 
+static bool pop_i32s(struct moat__vctx *v, int n) {
+    for (int i = 0; i < n; i++)
+        if (!pop_expect(v, MOAT_VT_I32)) return false;
+    return true;
+}
+
 // table.*, elem.drop and the bulk memory operators (spec: validation, table and memory
-// instructions).
-static bool check_table_memory(struct moat__vctx *v, moat__cursor *c, u32 code) {
+// instructions). Where an instruction names a segment and a table or memory, the
+// table or memory is checked first, as in the reference interpreter.
+static bool check_table_memory(struct moat__vctx *v, u32 code, const struct moat__immediates *imm) {
     const u8 I32 = MOAT_VT_I32;
     u8 t = 0, t2 = 0;
     switch (code) {
     case MOAT_OP_TABLE_GET:
-        return read_table(v, c, &t) && pop_expect(v, I32) && push(v, t);
+        return need_table(v, imm->index, &t) && pop_expect(v, I32) && push(v, t);
     case MOAT_OP_TABLE_SET:
-        return read_table(v, c, &t) && pop_expect(v, t) && pop_expect(v, I32);
+        return need_table(v, imm->index, &t) && pop_expect(v, t) && pop_expect(v, I32);
     case MOAT_OP_TABLE_SIZE:
-        return read_table(v, c, &t) && push(v, I32);
+        return need_table(v, imm->index, &t) && push(v, I32);
     case MOAT_OP_TABLE_GROW:
-        return read_table(v, c, &t) && pop_expect(v, I32) && pop_expect(v, t) && push(v, I32);
+        return need_table(v, imm->index, &t) && pop_expect(v, I32) && pop_expect(v, t)
+               && push(v, I32);
     case MOAT_OP_TABLE_FILL:
-        return read_table(v, c, &t) && pop_expect(v, I32) && pop_expect(v, t) && pop_expect(v, I32);
+        return need_table(v, imm->index, &t) && pop_expect(v, I32) && pop_expect(v, t)
+               && pop_expect(v, I32);
     case MOAT_OP_TABLE_COPY:
-        if (!read_table(v, c, &t) || !read_table(v, c, &t2)) return false;
+        if (!need_table(v, imm->index, &t) || !need_table(v, imm->index2, &t2)) return false;
         if (t != t2)
             return INVALID("type mismatch: table.copy from %s table to %s table",
                            moat__valtype_name(t2), moat__valtype_name(t));
-        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
-    case MOAT_OP_TABLE_INIT: {
-        // Immediates are elem index then table index; the table is checked first.
-        u32 elem_index;
-        READ(moat__read_u32(c, &elem_index));
-        if (!read_table(v, c, &t)) return false;
-        if (elem_index >= v->m->nelems) return INVALID("unknown elem segment %u", elem_index);
-        t2 = v->m->elems[elem_index].elem_type;
+        return pop_i32s(v, 3);
+    case MOAT_OP_TABLE_INIT:
+        if (!need_table(v, imm->index2, &t) || !need_elem_segment(v, imm->index, &t2)) return false;
         if (t != t2)
             return INVALID("type mismatch: table.init of %s table from %s segment",
                            moat__valtype_name(t), moat__valtype_name(t2));
-        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
-    }
+        return pop_i32s(v, 3);
     case MOAT_OP_ELEM_DROP:
-        return read_elem_segment(v, c, &t);
-    case MOAT_OP_MEMORY_INIT: {
-        u32 data_index;
-        if (!read_data_index(v, c, &data_index) || !read_zero_byte(v, c)) return false;
-        if (!need_memory(v, 0) || !need_data_segment(v, data_index)) return false;
-        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
-    }
-    case MOAT_OP_DATA_DROP: {
-        u32 data_index;
-        return read_data_index(v, c, &data_index) && need_data_segment(v, data_index);
-    }
+        return need_elem_segment(v, imm->index, &t);
+    case MOAT_OP_MEMORY_INIT:
+        return need_memory(v, 0) && need_data_segment(v, imm->index) && pop_i32s(v, 3);
+    case MOAT_OP_DATA_DROP:
+        return need_data_segment(v, imm->index);
     case MOAT_OP_MEMORY_COPY:
-        if (!read_zero_byte(v, c) || !read_zero_byte(v, c) || !need_memory(v, 0)) return false;
-        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
     case MOAT_OP_MEMORY_FILL:
-        if (!read_zero_byte(v, c) || !need_memory(v, 0)) return false;
-        return pop_expect(v, I32) && pop_expect(v, I32) && pop_expect(v, I32);
+        return need_memory(v, 0) && pop_i32s(v, 3);
     default:
         return INVALID("type mismatch: unexpected opcode 0x%x", code); // not reached
     }
 }
 
 // An operator whose types are columns of opcodes.def: pop the operands, push the result.
-static bool check_plain(struct moat__vctx *v, moat__cursor *c, const struct moat__opinfo *info) {
-    switch ((enum moat__imm)info->imm) {
-    case MOAT_IMM_MEMARG:
-        if (!read_memarg(v, c, info->mem_bytes)) return false;
-        break;
-    case MOAT_IMM_MEMORY: // memory.size, memory.grow
-        if (!read_zero_byte(v, c) || !need_memory(v, 0)) return false;
-        break;
-    default:
-        READ(moat__skip_immediates(c, info));
-        break;
+static bool check_plain(struct moat__vctx *v, const struct moat__opinfo *info,
+                        const struct moat__immediates *imm) {
+    if (info->imm == MOAT_IMM_MEMARG || info->imm == MOAT_IMM_MEMORY) {
+        if (!need_memory(v, 0)) return false;
+        // spec: validation, memarg
+        if (info->imm == MOAT_IMM_MEMARG && (1ull << imm->align) > info->mem_bytes)
+            return INVALID("alignment must not be larger than natural: 2^%u > %u", imm->align,
+                           info->mem_bytes);
     }
     if (info->params[1] && !pop_expect(v, info->params[1])) return false;
     if (info->params[0] && !pop_expect(v, info->params[0])) return false;
     return !info->result || push(v, info->result);
 }
 
-static bool check_instr(struct moat__vctx *v, moat__cursor *c, u32 code,
-                        const struct moat__opinfo *info, bool *done) {
-    if (info->result != MOAT_OPT_X) return check_plain(v, c, info);
+static bool check_instr(struct moat__vctx *v, u32 code, const struct moat__opinfo *info,
+                        const struct moat__immediates *imm, bool *done) {
+    if (info->result != MOAT_OPT_X) return check_plain(v, info, imm);
     switch (code) {
     case MOAT_OP_DROP: {
         u8 t = 0;
@@ -618,17 +532,17 @@ static bool check_instr(struct moat__vctx *v, moat__cursor *c, u32 code,
     }
     case MOAT_OP_SELECT:
     case MOAT_OP_SELECT_T:
-        return check_select(v, c, code);
+        return check_select(v, code, imm);
     case MOAT_OP_LOCAL_GET:
     case MOAT_OP_LOCAL_SET:
     case MOAT_OP_LOCAL_TEE:
     case MOAT_OP_GLOBAL_GET:
     case MOAT_OP_GLOBAL_SET:
-        return check_variable(v, c, code);
+        return check_variable(v, code, imm->index);
     case MOAT_OP_REF_NULL:
     case MOAT_OP_REF_IS_NULL:
     case MOAT_OP_REF_FUNC:
-        return check_reference(v, c, code);
+        return check_reference(v, code, imm);
     case MOAT_OP_TABLE_GET:
     case MOAT_OP_TABLE_SET:
     case MOAT_OP_TABLE_SIZE:
@@ -641,9 +555,29 @@ static bool check_instr(struct moat__vctx *v, moat__cursor *c, u32 code,
     case MOAT_OP_DATA_DROP:
     case MOAT_OP_MEMORY_COPY:
     case MOAT_OP_MEMORY_FILL:
-        return check_table_memory(v, c, code);
+        return check_table_memory(v, code, imm);
     default:
-        return check_control(v, c, code, done);
+        return check_control(v, code, imm, done);
+    }
+}
+
+// The structure alone, for bodies that are only decoded (see moat__vctx.decode_only):
+// blocks open and close, and an else must close an if.
+static bool track_structure(struct moat__vctx *v, u32 code, bool *done) {
+    switch (code) {
+    case MOAT_OP_BLOCK:
+    case MOAT_OP_LOOP:
+    case MOAT_OP_IF:
+        return push_frame(v, (u8)code, NULL, 0, NULL, 0);
+    case MOAT_OP_ELSE:
+        top_frame(v)->opcode = MOAT_OP_ELSE;
+        return true;
+    case MOAT_OP_END:
+        v->nframes--;
+        *done = v->nframes == 0;
+        return true;
+    default:
+        return true;
     }
 }
 
@@ -655,8 +589,8 @@ static bool load_locals(struct moat__vctx *v, const struct moat__functype *ft,
                         const struct moat__body *body) {
     u64 total = (u64)ft->nparams + body->nlocals;
     if (total > (u64)MOAT_LIMIT_LOCALS + MOAT_LIMIT_PARAMS)
-        return fail_at(v, MOAT_ERROR_LIMIT, body->offset, "too many locals: %llu",
-                       (unsigned long long)total);
+        return moat__vfail(v, MOAT_ERROR_LIMIT, body->offset, "too many locals: %llu",
+                           (unsigned long long)total);
     if (total > v->locals_cap) {
         u8 *p = realloc(v->locals, (size_t)total);
         if (!p) return fail_oom(v);
@@ -668,12 +602,12 @@ static bool load_locals(struct moat__vctx *v, const struct moat__functype *ft,
     for (u32 r = 0; r < body->nlocal_runs; r++) {
         const struct moat__local_run *run = &body->local_runs[r];
         if (run->count > total - n)
-            return fail_at(v, MOAT_ERROR_MALFORMED, body->offset, "too many locals");
+            return moat__vfail(v, MOAT_ERROR_MALFORMED, body->offset, "too many locals");
         // MOAT_VT_UNKNOWN (0) would match anything, so no byte the reader let through
         // may reach the operand stack unchecked.
         if (!moat__is_valtype(run->type))
-            return fail_at(v, MOAT_ERROR_MALFORMED, body->offset, "malformed value type 0x%02x",
-                           run->type);
+            return moat__vfail(v, MOAT_ERROR_MALFORMED, body->offset, "malformed value type 0x%02x",
+                               run->type);
         if (run->count) memset(v->locals + n, run->type, run->count);
         n += run->count;
     }
@@ -692,18 +626,58 @@ static MOAT_COLD bool body_ran_out(struct moat__vctx *v, const struct moat__body
     return MALFORMED("unexpected end of section or function: END opcode expected");
 }
 
+// Immediates, with the commonest kinds (none, one index, i32.const: about 4 in 5
+// instructions of clang -O2 output) decoded here so that they skip the call.
+static inline bool decode_imm(struct moat__vctx *v, moat__cursor *c, u32 code,
+                              const struct moat__opinfo *info, struct moat__immediates *out) {
+    switch (info->imm) {
+    case MOAT_IMM_NONE:
+        return true;
+    case MOAT_IMM_LOCAL:
+    case MOAT_IMM_GLOBAL:
+    case MOAT_IMM_FUNC:
+    case MOAT_IMM_LABEL:
+        if (MOAT_LIKELY(moat__read_u32(c, &out->index))) return true;
+        return fail_cursor(v, c);
+    case MOAT_IMM_I32: {
+        i32 ignored;
+        if (MOAT_LIKELY(moat__read_i32(c, &ignored))) return true;
+        return fail_cursor(v, c);
+    }
+    default:
+        return moat__decode_imm(v, c, code, info, out);
+    }
+}
+
+// One instruction whose immediates are decoded: typed, or only tracked for structure in
+// decode-only mode. An INVALID error switches to decode-only mode (moat__vctx_defer);
+// any other error ends validation.
+static bool step(struct moat__vctx *v, u32 code, const struct moat__opinfo *info,
+                 const struct moat__immediates *imm, bool *done) {
+    if (!v->decode_only) {
+        if (MOAT_LIKELY(check_instr(v, code, info, imm, done))) return true;
+        if (v->err->kind != MOAT_ERROR_INVALID) return false;
+        moat__vctx_defer(v);
+    }
+    return track_structure(v, code, done);
+}
+
 bool moat__validate_func(struct moat__vctx *v, u32 func_index) {
     const struct moat__module_ir *m = v->m;
     const struct moat__body *body = &m->bodies[func_index - m->nfunc_imports];
-    const struct moat__functype *ft = moat__func_type(m, func_index);
     v->func_index = func_index;
-    v->instr_offset = body->offset;
+    v->instr = m->bytes + (body->offset < m->len ? body->offset : 0);
     v->nvals = 0;
     v->nframes = 0;
     if (body->code_start > body->code_end || body->code_end > m->len)
         return MALFORMED("function body out of bounds");
-    if (!load_locals(v, ft, body)) return false;
-    if (!push_frame(v, 0, NULL, 0, ft->results, ft->nresults)) return false;
+    if (v->decode_only) {
+        if (!push_frame(v, 0, NULL, 0, NULL, 0)) return false;
+    } else {
+        const struct moat__functype *ft = moat__func_type(m, func_index);
+        if (!load_locals(v, ft, body)) return false;
+        if (!push_frame(v, 0, NULL, 0, ft->results, ft->nresults)) return false;
+    }
 
     moat__cursor c = {
         .base = m->bytes,
@@ -712,7 +686,7 @@ bool moat__validate_func(struct moat__vctx *v, u32 func_index) {
     };
     bool done = false;
     while (!done) {
-        v->instr_offset = moat__cursor_offset(&c);
+        v->instr = c.p;
         if (moat__cursor_at_end(&c)) return body_ran_out(v, body);
         u32 code;
         if (!moat__read_opcode(&c, &code)) return fail_cursor(v, &c);
@@ -720,14 +694,19 @@ bool moat__validate_func(struct moat__vctx *v, u32 func_index) {
         if (MOAT_UNLIKELY(!info)) {
             const char *proposal = moat__opcode_proposal(code);
             if (proposal)
-                return fail_at(v, MOAT_ERROR_UNSUPPORTED, v->instr_offset,
-                               "%s (proposal) is not supported: opcode 0x%x", proposal, code);
+                return moat__vfail(v, MOAT_ERROR_UNSUPPORTED, moat__vinstr_offset(v),
+                                   "%s (proposal) is not supported: opcode 0x%x", proposal, code);
             return MALFORMED("illegal opcode 0x%x", code);
         }
-        if (!check_instr(v, &c, code, info, &done)) return false;
+        // An else that does not close an if is a decoding error (spec: binary, if).
+        if (code == MOAT_OP_ELSE && top_frame(v)->opcode != MOAT_OP_IF)
+            return MALFORMED("END opcode expected: else without a matching if");
+        struct moat__immediates imm;
+        if (!decode_imm(v, &c, code, info, &imm)) return false;
+        if (!step(v, code, info, &imm, &done)) return false;
     }
     if (!moat__cursor_at_end(&c)) {
-        v->instr_offset = moat__cursor_offset(&c);
+        v->instr = c.p;
         return MALFORMED("section size mismatch: operators remaining after end of function");
     }
     return true;

@@ -6,6 +6,7 @@
 #define MOAT_CORE_VALIDATE_INTERNAL_H
 
 #include "core/module.h"
+#include "core/opcodes.h"
 #include "moat.h"
 #include "util/leb.h"
 
@@ -32,9 +33,27 @@ struct moat__vframe {
     bool unreachable;  // the rest of the block is unreachable: the stack is polymorphic
 };
 
+// The decoded immediates of one instruction (validate_imm.c). Which fields are set
+// depends on the opcode's immediate kind (enum moat__imm).
+struct moat__immediates {
+    u32 index;            // label, function, local, global, table, elem, data or type index;
+                          // br_table: the default label; table.copy: the destination
+    u32 index2;           // call_indirect, table.init: the table; table.copy: the source
+    u32 align;            // memarg: alignment exponent (< 32)
+    u32 count;            // br_table: number of targets; select t: number of types
+    i64 blocktype;        // 0x40 or a value type as a negative s33, or a type index
+    u8 valtype;           // select t: the first type; ref.null: the reference type
+    moat__cursor targets; // br_table: positioned at the first target label
+};
+
 struct moat__vctx {
     const struct moat__module_ir *m;
     moat_error *err; // the first failure; validation stops there
+
+    // After an INVALID error, the rest of the module is only decoded: a malformed body
+    // anywhere makes the module malformed, as the spec decodes before it validates.
+    moat_error *pending;
+    bool decode_only;
 
     // Reused across functions; grown with realloc, freed by moat__vctx_free.
     u8 *vals;
@@ -46,7 +65,7 @@ struct moat__vctx {
 
     u32 br_table_count; // br_table instructions seen, to mark frames already checked
     u32 func_index;     // function being checked, or MOAT_NO_INDEX at module level
-    u64 instr_offset;   // offset of the instruction being checked
+    const u8 *instr;    // the instruction being checked (its offset only on errors)
 };
 
 // Validates the body of defined function `func_index` (types of every function are
@@ -54,6 +73,29 @@ struct moat__vctx {
 bool moat__validate_func(struct moat__vctx *v, u32 func_index);
 
 void moat__vctx_free(struct moat__vctx *v);
+
+static inline u64 moat__vinstr_offset(const struct moat__vctx *v) {
+    return (u64)(v->instr - v->m->bytes);
+}
+
+// Keeps the current (INVALID) error aside and goes on decoding only: the error is
+// reported unless decoding the rest of the module finds a malformed body.
+static inline void moat__vctx_defer(struct moat__vctx *v) {
+    v->pending = v->err;
+    v->err = NULL;
+    v->decode_only = true;
+}
+
+// Decodes the immediates of `code` at `c` into *out, with the binary format's checks
+// (LEB128 form, reserved zero bytes, memop flags, value and reference type bytes, data
+// count section). Returns false with v->err set (MOAT_ERROR_MALFORMED) on failure.
+bool moat__decode_imm(struct moat__vctx *v, moat__cursor *c, u32 code,
+                      const struct moat__opinfo *info, struct moat__immediates *out);
+
+// Records the first error of a function body: "<message> (function N $name, offset 0x..)".
+// Always returns false.
+bool moat__vfail(struct moat__vctx *v, moat_error_kind kind, u64 offset, const char *fmt, ...)
+    MOAT_PRINTF(4, 5);
 
 // A value type byte that may appear in a signature, a local or a block type.
 static inline bool moat__is_valtype(u8 t) {

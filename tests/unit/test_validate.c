@@ -254,6 +254,24 @@ static void test_operand_limit(void) {
     moat_error_delete(err);
 }
 
+// A malformed body anywhere wins over an invalid one: the spec decodes the whole binary
+// before it validates.
+static void test_malformed_first(void) {
+    struct mod m;
+    // function 0: i32.add of nothing; function 1: illegal opcode 0x27
+    build(&m, 1, TYPES, 3, "02 00 00", 10, "02 04 00 6a 1a 0b 03 00 27 0b", -1);
+    expect_error(__LINE__, &m, MALFORMED, "illegal opcode", 0x26);
+    // the same function: a type error in a block, then memory.size with a non-zero byte
+    build(&m, MEM_FN("00 02 40 41 00 0b 3f 01 1a 0b"));
+    expect_error(__LINE__, &m, MALFORMED, "zero byte expected", MBODY + 7);
+    // a module-level error, then a malformed body
+    build(&m, 1, TYPES, 3, FUNC("00"), 6, "01 7f00 4200 0b", CODE1, "00 fc 0b 01 0b", -1);
+    expect_error(__LINE__, &m, MALFORMED, "zero byte expected", BODY + 8 + 3);
+    // without a malformed body, the first invalid one is reported
+    build(&m, 1, TYPES, 3, "02 00 00", 10, "02 04 00 6a 1a 0b 02 00 0b", -1);
+    expect_error(__LINE__, &m, INVALID, "type mismatch", 0x21);
+}
+
 // The error names the function by index, in the message and in the error object.
 static void test_function_index(void) {
     struct mod m;
@@ -360,6 +378,7 @@ int main(void) {
     test_nesting_limit();
     test_operand_limit();
     test_function_index();
+    test_malformed_first();
     test_module_rules();
     test_valid();
     TEST_DONE();
