@@ -43,16 +43,15 @@ typedef double f64;
 #ifdef MOAT_DEBUG
 #include <stdio.h>
 #include <stdlib.h>
-#define MOAT_ASSERT(x)                                                                    \
-    do {                                                                                  \
-        if (!(x)) {                                                                       \
-            fprintf(stderr, "%s:%d: internal assertion failed: %s\n", __FILE__, __LINE__, \
-                    #x);                                                                  \
-            __builtin_trap();                                                             \
-        }                                                                                 \
-    } while (0)
-#define MOAT_ALWAYS(x) (MOAT_ASSERT(x), 1)
-#define MOAT_NEVER(x)  (MOAT_ASSERT(!(x)), 0)
+// Expressions, not statements, so that MOAT_ALWAYS/MOAT_NEVER work inside conditions;
+// they return x's truth value in every build, asserting first in debug builds.
+#define MOAT_ASSERT(x)                                                                     \
+    ((x) ? (void)0                                                                         \
+         : (fprintf(stderr, "%s:%d: internal assertion failed: %s\n", __FILE__, __LINE__, \
+                    #x),                                                                   \
+            __builtin_trap()))
+#define MOAT_ALWAYS(x) ((x) ? 1 : (MOAT_ASSERT(!"MOAT_ALWAYS(" #x ")"), 0))
+#define MOAT_NEVER(x)  ((x) ? (MOAT_ASSERT(!"MOAT_NEVER(" #x ")"), 1) : 0)
 #else
 #define MOAT_ASSERT(x) ((void)0)
 // Self-healing checks (SQLite's ALWAYS/NEVER): still evaluated in release builds.
