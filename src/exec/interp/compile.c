@@ -43,6 +43,23 @@ static const struct hpair op_handlers[0x120] = {
 #include "exec/interp/ops_load_store.inc"
 };
 
+#undef BR_CMP
+#define BR_CMP(NAME, TA, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_BR_##NAME, H_BR_##NAME##_I},
+static const struct hpair br_handlers[0x60] = {
+#include "exec/interp/ops_branch.inc"
+};
+
+static bool is_int_compare(u32 op) {
+    return op >= MOAT_OP_I32_EQZ && op <= MOAT_OP_I64_GE_U;
+}
+
+// The comparison with the opposite outcome (integers only: no NaN).
+static u32 negate_compare(u32 op) {
+    static const u8 neg[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3}; // EQ NE LT_S LT_U GT_S ...
+    u32 base = op >= MOAT_OP_I64_EQ ? MOAT_OP_I64_EQ : MOAT_OP_I32_EQ;
+    return base + neg[op - base];
+}
+
 // --- buffers -------------------------------------------------------------------------------
 
 _Noreturn void moat__comp_bail(struct comp *c) {
@@ -72,6 +89,7 @@ u32 moat__comp_label(struct comp *c) {
     if (c->len & 1)
         c->buf[c->len++] = 0;
     c->last_dst = 0;
+    c->last_cmp_op = 0;
     return c->len / 2;
 }
 
@@ -80,11 +98,15 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     if (c->len & 1)
         c->buf[c->len++] = 0;
     u32 pos = c->len / 2;
+    c->last_op_start = c->len;
     moat__insn w = moat__interp_handler_word(hid);
     memcpy(&c->buf[c->len], &w, sizeof w);
     c->len += 2;
     c->last_dst = 0;
-    if (!c->nsrc || c->src[c->nsrc - 1].offset != c->cur_off) {
+    c->last_cmp_op = 0;
+    if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
+        c->src[c->nsrc - 1].offset = c->cur_off;
+    } else if (!c->nsrc || c->src[c->nsrc - 1].offset != c->cur_off) {
         c->src = moat__comp_grow(c, c->src, &c->cap_src, c->nsrc + 1, sizeof *c->src);
         c->src[c->nsrc].pos = pos;
         c->src[c->nsrc].offset = c->cur_off;
@@ -226,14 +248,18 @@ static u32 label_arity(const struct cframe *f) {
 }
 
 // Do the values a branch to `f` carries need moving into the label's home slots?
-static bool moves_needed(const struct comp *c, const struct cframe *f) {
+static bool moves_needed_at(const struct comp *c, const struct cframe *f, u32 h) {
     u32 n = label_arity(f);
     for (u32 i = 0; i < n; i++) {
-        u32 pos = c->h - n + i;
+        u32 pos = h - n + i;
         if (c->stack[pos].kind != K_TEMP || pos != f->height + i)
             return true;
     }
     return false;
+}
+
+static bool moves_needed(const struct comp *c, const struct cframe *f) {
+    return moves_needed_at(c, f, c->h);
 }
 
 // Moves the top values into the home slots of `f`'s label. Ascending order is safe:
@@ -276,6 +302,58 @@ static void patch(struct comp *c, u32 fixup_plus1, u32 target) {
         c->buf[fx->opnd] = (u32)((i32)target - (i32)fx->insn);
         fixup_plus1 = fx->next;
     }
+}
+
+// A conditional branch about to be emitted: handler and operands, the offset follows.
+struct condbr {
+    u32 hid;
+    u32 nops;
+    u32 ops[3];
+};
+
+// Pops an i32 condition for a branch taken when it is `when`. When the previous
+// instruction is the integer comparison that computed it, that instruction is removed
+// and the branch becomes a fused compare-and-branch on its operands (whose slots stay
+// intact: code emitted in between only writes home slots below them).
+static void take_cond(struct comp *c, bool when, struct condbr *cb) {
+    u32 top = c->h - 1;
+    if (c->last_cmp_op && c->last_dst && c->stack[top].kind == K_TEMP
+        && c->last_dst_slot == HOME(c, top)) {
+        u32 op = c->last_cmp_op, s = c->last_op_start;
+        bool imm = c->last_cmp_imm;
+        bool wide = imm && op >= MOAT_OP_I64_EQ;
+        bool unary = op == MOAT_OP_I32_EQZ || op == MOAT_OP_I64_EQZ;
+        u32 a = c->buf[s + 3], b = unary ? 0 : c->buf[s + 4], b_hi = wide ? c->buf[s + 5] : 0;
+        c->len = s;
+        c->last_dst = 0;
+        c->last_cmp_op = 0;
+        c->h--;
+        cb->ops[0] = a;
+        cb->nops = 1;
+        if (unary) {
+            bool is64 = op == MOAT_OP_I64_EQZ;
+            cb->hid = when ? (is64 ? H_BR_UNLESS64 : H_BR_UNLESS) : (is64 ? H_BR_IF64 : H_BR_IF);
+            return;
+        }
+        if (!when)
+            op = negate_compare(op);
+        cb->hid = imm ? br_handlers[op].h2 : br_handlers[op].h;
+        cb->ops[1] = b;
+        cb->nops = 2;
+        if (wide)
+            cb->ops[cb->nops++] = b_hi;
+        return;
+    }
+    cb->ops[0] = moat__comp_pop(c);
+    cb->nops = 1;
+    cb->hid = when ? H_BR_IF : H_BR_UNLESS;
+}
+
+static u32 emit_condbr(struct comp *c, const struct condbr *cb) {
+    u32 insn = moat__comp_op(c, cb->hid);
+    for (u32 i = 0; i < cb->nops; i++)
+        moat__comp_u32(c, cb->ops[i]);
+    return insn;
 }
 
 // Returns from the function with the top nresults values. Leaves the simulated stack as
@@ -354,16 +432,15 @@ static void op_block(struct comp *c, u32 op) {
     struct cframe f = {0};
     f.kind = (u8)op;
     read_blocktype(c, &f);
-    u32 cond = 0;
+    struct condbr cb = {0};
     if (op == MOAT_OP_IF)
-        cond = moat__comp_pop(c);
+        take_cond(c, false, &cb);
     settle_stack(c, f.nparams);
     f.height = c->h - f.nparams;
     if (op == MOAT_OP_LOOP) {
         f.loop_pos = moat__comp_label(c);
     } else if (op == MOAT_OP_IF) {
-        u32 insn = moat__comp_op(c, H_BR_UNLESS);
-        moat__comp_u32(c, cond);
+        u32 insn = emit_condbr(c, &cb);
         c->fixups = moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1,
                                     sizeof *c->fixups);
         struct fixup *fx = &c->fixups[c->nfixups];
@@ -434,17 +511,17 @@ static void op_br(struct comp *c, u32 depth) {
 }
 
 static void op_br_if(struct comp *c, u32 depth) {
-    u32 cond = moat__comp_pop(c);
     struct cframe *f = frame_at_depth(c, depth);
-    if (f != &c->frames[0] && !moves_needed(c, f)) {
-        u32 insn = moat__comp_op(c, H_BR_IF);
-        moat__comp_u32(c, cond);
+    bool direct = f != &c->frames[0] && !moves_needed_at(c, f, c->h - 1);
+    struct condbr cb;
+    take_cond(c, direct, &cb);
+    if (direct) {
+        u32 insn = emit_condbr(c, &cb);
         emit_target(c, insn, f);
         return;
     }
     // Taken path moves values (or returns): branch around it when not taken.
-    u32 skip = moat__comp_op(c, H_BR_UNLESS);
-    moat__comp_u32(c, cond);
+    u32 skip = emit_condbr(c, &cb);
     u32 opnd = moat__comp_u32(c, 0);
     if (f == &c->frames[0]) {
         emit_return(c);
@@ -593,6 +670,10 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         moat__comp_op(c, hp->h);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, a);
+        if (is_int_compare(op)) {
+            c->last_cmp_op = op;
+            c->last_cmp_imm = false;
+        }
         return;
     }
     u32 pa = c->h - 2, pb = c->h - 1;
@@ -620,6 +701,10 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         moat__comp_u32(c, (u32)imm);
         if (info->params[0] == MOAT_VT_I64)
             moat__comp_u32(c, (u32)(imm >> 32));
+        if (is_int_compare(op)) {
+            c->last_cmp_op = op;
+            c->last_cmp_imm = true;
+        }
         return;
     }
     u32 b = moat__comp_pop(c);
@@ -629,6 +714,10 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
     moat__comp_dst(c, dst);
     moat__comp_u32(c, a);
     moat__comp_u32(c, b);
+    if (is_int_compare(op)) {
+        c->last_cmp_op = op;
+        c->last_cmp_imm = false;
+    }
 }
 
 static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {

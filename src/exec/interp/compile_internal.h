@@ -61,6 +61,9 @@ struct comp {
     u32 cur_off;       // module offset of the instruction being translated
     u32 last_dst;      // buffer index of the previous instruction's dst operand, 0 = none
     u32 last_dst_slot;
+    u32 last_op_start; // buffer index of the previous instruction
+    u32 last_cmp_op;   // wasm opcode when the previous instruction is an integer compare
+    bool last_cmp_imm; // ... in its immediate form
     struct moat__code *result;
     jmp_buf bail;      // out-of-memory (or an impossible input): abandon the translation
 };

@@ -8,6 +8,7 @@
 // Naming scheme (handler = wasm opcode name from core/opcodes.def + suffix):
 //   NAME      all operands in slots            operands: dst, a[, b]
 //   NAME_I    second operand an immediate      operands: dst, a, imm (u32, or 2 x u32)
+//   BR_NAME   compare and branch (ops_branch.inc)    operands: a, b or imm, rel
 //   NAME_CHK  memory access with an explicit bounds check (bounds-check mode); without
 //             the suffix the access relies on the guard reservation.
 // Typed access: TA/TR are u32, u64, f32 or f64; values are read with GET_<T>(slot) and
@@ -98,6 +99,23 @@
             TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);                    \
         memcpy(mem + ea, &v, sizeof v);                              \
         NEXT(3);                                                     \
+    })
+
+// Compare and branch: operands a, b (slot or immediate), rel.
+#define BR_CMP(NAME, TA, EXPR)                                       \
+    HANDLER(BR_##NAME, {                                             \
+        TA a = GET_##TA(S(0));                                       \
+        TA b = GET_##TA(S(1));                                       \
+        if (EXPR)                                                    \
+            JUMP(OPND(2));                                           \
+        NEXT(3);                                                     \
+    })                                                               \
+    HANDLER(BR_##NAME##_I, {                                         \
+        TA a = GET_##TA(S(0));                                       \
+        TA b = IMM_##TA(1);                                          \
+        if (EXPR)                                                    \
+            JUMP(OPND(IMMOPS_##TA(1)));                              \
+        NEXT(IMMOPS_##TA(1) + 1);                                    \
     })
 
 #endif
