@@ -3,8 +3,9 @@
 // stack, with a polymorphic "unknown" operand after unreachable code), run in one pass
 // over the instruction bytes without recursion. Plain operators are typed from the
 // columns of opcodes.def; control, variable, reference, table and bulk-memory operators
-// are typed by hand below. Encoding errors met while reading bodies (illegal opcode, zero
-// byte expected, malformed memop flags, ...) are MOAT_ERROR_MALFORMED.
+// are typed by hand below. Immediates are decoded first (validate_imm.c), so encoding
+// errors (illegal opcode, zero byte expected, ...) are MOAT_ERROR_MALFORMED and are still
+// found after an INVALID error, in decode-only mode.
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
