@@ -18,8 +18,8 @@ struct host {
 
 // reenter(n): MODE_NEST returns via_host(n - 1) (= n) or 0; MODE_TRAP returns the trap of
 // trap_inner(0).
-static moat_trap *host_reenter(void *env, moat_caller *caller, const moat_val *args,
-                               size_t nargs, moat_val *results, size_t nresults) {
+static moat_trap *host_reenter(void *env, moat_caller *caller, const moat_val *args, size_t nargs,
+                               moat_val *results, size_t nresults) {
     struct host *h = env;
     moat_store *store = moat_caller_store(caller);
     moat_trap *trap = NULL;
@@ -50,8 +50,8 @@ static moat_func *func(moat_instance *inst, const char *name) {
 // Calls `name` with i32 (or, for kinds[i] == MOAT_I64, i64) arguments; returns the first
 // result, or INT32_MIN after a trap (message in *msg when asked).
 static int64_t call(moat_store *store, moat_instance *inst, const char *name, int n,
-                    const int64_t *args, const moat_valkind *kinds, moat_val *out,
-                    size_t nout, char *msg) {
+                    const int64_t *args, const moat_valkind *kinds, moat_val *out, size_t nout,
+                    char *msg) {
     moat_val in[4];
     for (int i = 0; i < n; i++) {
         in[i].kind = kinds ? kinds[i] : MOAT_I32;
@@ -64,8 +64,7 @@ static int64_t call(moat_store *store, moat_instance *inst, const char *name, in
     moat_val *r = out ? out : res;
     moat_trap *trap = NULL;
     moat_func *f = func(inst, name);
-    if (!f)
-        return INT32_MIN + 1;
+    if (!f) return INT32_MIN + 1;
     moat_error *err = moat_func_call(store, f, in, (size_t)n, r, out ? nout : 1, &trap);
     if (err) {
         fprintf(stderr, "%s: %s\n", name, moat_error_message(err));
@@ -73,17 +72,15 @@ static int64_t call(moat_store *store, moat_instance *inst, const char *name, in
         return INT32_MIN + 2;
     }
     if (trap) {
-        if (msg)
-            snprintf(msg, 128, "%s", moat_trap_message(trap));
+        if (msg) snprintf(msg, 128, "%s", moat_trap_message(trap));
         moat_trap_delete(trap);
         return INT32_MIN;
     }
     return r[0].of.i32;
 }
 
-#define CALL1(name, a) call(store, inst, name, 1, (const int64_t[]){a}, NULL, NULL, 0, NULL)
-#define CALL2(name, a, b) \
-    call(store, inst, name, 2, (const int64_t[]){a, b}, NULL, NULL, 0, NULL)
+#define CALL1(name, a)    call(store, inst, name, 1, (const int64_t[]){a}, NULL, NULL, 0, NULL)
+#define CALL2(name, a, b) call(store, inst, name, 2, (const int64_t[]){a, b}, NULL, NULL, 0, NULL)
 
 static void run_all(bool bounds_checks) {
     moat_config *config = moat_config_new();
@@ -109,8 +106,7 @@ static void run_all(bool bounds_checks) {
     moat_instance *inst = NULL;
     moat_trap *trap = NULL;
     CHECK(moat_instance_new(store, module, imports, 1, &inst, &trap) == NULL && !trap);
-    if (!inst)
-        goto done;
+    if (!inst) goto done;
     h.via_host = func(inst, "via_host");
     h.trap_inner = func(inst, "trap_inner");
 
@@ -136,10 +132,10 @@ static void run_all(bool bounds_checks) {
     CHECK_EQ_INT(CALL1("br_table_values", 99), 99);
     CHECK_EQ_INT(CALL1("loop_params", 4), 4 + 3 + 2 + 1 + 0);
     const moat_valkind ki[2] = {MOAT_I64, MOAT_I32};
-    CHECK_EQ_INT(call(store, inst, "cmp_if", 2, (const int64_t[]){-5000000001LL, 0}, ki, NULL, 0,
-                      NULL), 1);
-    CHECK_EQ_INT(call(store, inst, "cmp_if", 2, (const int64_t[]){-5000000000LL, 7}, ki, NULL, 0,
-                      NULL), 2);
+    CHECK_EQ_INT(
+        call(store, inst, "cmp_if", 2, (const int64_t[]){-5000000001LL, 0}, ki, NULL, 0, NULL), 1);
+    CHECK_EQ_INT(
+        call(store, inst, "cmp_if", 2, (const int64_t[]){-5000000000LL, 7}, ki, NULL, 0, NULL), 2);
     CHECK_EQ_INT(call(store, inst, "cmp_if", 2, (const int64_t[]){0, 6}, ki, NULL, 0, NULL), 3);
     CHECK_EQ_INT(CALL1("count", 1000), 2000);
 

@@ -31,16 +31,16 @@ struct hpair {
 #undef UN_T
 #undef LOAD
 #undef STORE
-#define BIN_I(NAME, TA, TR, EXPR)  [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_I},
-#define BIN(NAME, TA, TR, EXPR)    [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
-#define BIN_T(NAME, TA, TR, ...)   [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
-#define UN(NAME, TA, TR, EXPR)     [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
-#define UN_T(NAME, TA, TR, ...)    [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
-#define LOAD(NAME, TM, TR, CONV)   [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_CHK},
-#define STORE(NAME, TM)            [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_CHK},
+#define BIN_I(NAME, TA, TR, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_I},
+#define BIN(NAME, TA, TR, EXPR)   [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define BIN_T(NAME, TA, TR, ...)  [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define UN(NAME, TA, TR, EXPR)    [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define UN_T(NAME, TA, TR, ...)   [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
+#define LOAD(NAME, TM, TR, CONV)  [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_CHK},
+#define STORE(NAME, TM)           [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_CHK},
 static const struct hpair op_handlers[0x120] = {
-#include "exec/interp/ops_numeric.inc"
 #include "exec/interp/ops_load_store.inc"
+#include "exec/interp/ops_numeric.inc"
 };
 
 #undef BR_CMP
@@ -67,17 +67,14 @@ _Noreturn void moat__comp_bail(struct comp *c) {
 }
 
 void *moat__comp_grow(struct comp *c, void *p, u32 *cap, u32 need, size_t elem) {
-    if (need <= *cap)
-        return p;
+    if (need <= *cap) return p;
     u32 n = *cap ? *cap : 16;
     while (n < need) {
-        if (n > UINT32_MAX / 2)
-            moat__comp_bail(c);
+        if (n > UINT32_MAX / 2) moat__comp_bail(c);
         n *= 2;
     }
     void *q = realloc(p, (size_t)n * elem);
-    if (!q)
-        moat__comp_bail(c);
+    if (!q) moat__comp_bail(c);
     *cap = n;
     return q;
 }
@@ -86,8 +83,7 @@ void *moat__comp_grow(struct comp *c, void *p, u32 *cap, u32 need, size_t elem) 
 // Any jump may land there, so the previous destination can no longer be retargeted.
 u32 moat__comp_label(struct comp *c) {
     c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 1, sizeof *c->buf);
-    if (c->len & 1)
-        c->buf[c->len++] = 0;
+    if (c->len & 1) c->buf[c->len++] = 0;
     c->last_dst = 0;
     c->last_cmp_op = 0;
     return c->len / 2;
@@ -95,8 +91,7 @@ u32 moat__comp_label(struct comp *c) {
 
 u32 moat__comp_op(struct comp *c, u32 hid) {
     c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 3, sizeof *c->buf);
-    if (c->len & 1)
-        c->buf[c->len++] = 0;
+    if (c->len & 1) c->buf[c->len++] = 0;
     u32 pos = c->len / 2;
     c->last_op_start = c->len;
     moat__insn w = moat__interp_handler_word(hid);
@@ -136,8 +131,7 @@ void moat__comp_push(struct comp *c, u8 type, u8 kind, u32 local, u64 imm) {
     e->kind = kind;
     e->local = local;
     e->imm = imm;
-    if (c->h > c->max_h)
-        c->max_h = c->h;
+    if (c->h > c->max_h) c->max_h = c->h;
 }
 
 u32 moat__comp_push_temp(struct comp *c, u8 type) {
@@ -181,11 +175,9 @@ void moat__comp_materialize(struct comp *c, u32 pos) {
 
 // Pops the top value and returns a slot holding it (constants are materialized).
 u32 moat__comp_pop(struct comp *c) {
-    if (MOAT_NEVER(c->h <= c->frames[c->nframes - 1].height))
-        moat__comp_bail(c);
+    if (MOAT_NEVER(c->h <= c->frames[c->nframes - 1].height)) moat__comp_bail(c);
     u32 pos = --c->h;
-    if (c->stack[pos].kind == K_CONST)
-        moat__comp_materialize(c, pos);
+    if (c->stack[pos].kind == K_CONST) moat__comp_materialize(c, pos);
     return moat__comp_slot_of(c, pos);
 }
 
@@ -210,8 +202,7 @@ static void settle_stack(struct comp *c, u32 nparams) {
 static void read_blocktype(struct comp *c, struct cframe *f) {
     const u8 *at = c->cur.p;
     i64 bt;
-    if (!moat__read_sleb(&c->cur, 33, &bt))
-        moat__comp_bail(c);
+    if (!moat__read_sleb(&c->cur, 33, &bt)) moat__comp_bail(c);
     f->nparams = f->nresults = 0;
     f->params = f->results = NULL;
     if (bt == -64) // 0x40: no values
@@ -221,8 +212,7 @@ static void read_blocktype(struct comp *c, struct cframe *f) {
         f->results = at;
         return;
     }
-    if ((u64)bt >= c->ir->ntypes)
-        moat__comp_bail(c);
+    if ((u64)bt >= c->ir->ntypes) moat__comp_bail(c);
     const struct moat__functype *t = &c->ir->types[bt];
     f->nparams = t->nparams;
     f->params = t->params;
@@ -238,8 +228,7 @@ static struct cframe *push_frame(struct comp *c, const struct cframe *proto) {
 }
 
 static struct cframe *frame_at_depth(struct comp *c, u32 depth) {
-    if (depth >= c->nframes)
-        moat__comp_bail(c);
+    if (depth >= c->nframes) moat__comp_bail(c);
     return &c->frames[c->nframes - 1 - depth];
 }
 
@@ -252,8 +241,7 @@ static bool moves_needed_at(const struct comp *c, const struct cframe *f, u32 h)
     u32 n = label_arity(f);
     for (u32 i = 0; i < n; i++) {
         u32 pos = h - n + i;
-        if (c->stack[pos].kind != K_TEMP || pos != f->height + i)
-            return true;
+        if (c->stack[pos].kind != K_TEMP || pos != f->height + i) return true;
     }
     return false;
 }
@@ -335,13 +323,11 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
             cb->hid = when ? (is64 ? H_BR_UNLESS64 : H_BR_UNLESS) : (is64 ? H_BR_IF64 : H_BR_IF);
             return;
         }
-        if (!when)
-            op = negate_compare(op);
+        if (!when) op = negate_compare(op);
         cb->hid = imm ? br_handlers[op].h2 : br_handlers[op].h;
         cb->ops[1] = b;
         cb->nops = 2;
-        if (wide)
-            cb->ops[cb->nops++] = b_hi;
+        if (wide) cb->ops[cb->nops++] = b_hi;
         return;
     }
     cb->ops[0] = moat__comp_pop(c);
@@ -409,22 +395,18 @@ static void skip_unreachable(struct comp *c) {
     for (;;) {
         const u8 *at = c->cur.p;
         u32 op;
-        if (!moat__read_opcode(&c->cur, &op))
-            moat__comp_bail(c);
+        if (!moat__read_opcode(&c->cur, &op)) moat__comp_bail(c);
         if (op == MOAT_OP_END || op == MOAT_OP_ELSE) {
             if (depth == 0) {
                 c->cur.p = at;
                 return;
             }
-            if (op == MOAT_OP_END)
-                depth--;
+            if (op == MOAT_OP_END) depth--;
             continue;
         }
-        if (op == MOAT_OP_BLOCK || op == MOAT_OP_LOOP || op == MOAT_OP_IF)
-            depth++;
+        if (op == MOAT_OP_BLOCK || op == MOAT_OP_LOOP || op == MOAT_OP_IF) depth++;
         const struct moat__opinfo *info = moat__opinfo(op);
-        if (!info || !moat__skip_immediates(&c->cur, info))
-            moat__comp_bail(c);
+        if (!info || !moat__skip_immediates(&c->cur, info)) moat__comp_bail(c);
     }
 }
 
@@ -433,16 +415,15 @@ static void op_block(struct comp *c, u32 op) {
     f.kind = (u8)op;
     read_blocktype(c, &f);
     struct condbr cb = {0};
-    if (op == MOAT_OP_IF)
-        take_cond(c, false, &cb);
+    if (op == MOAT_OP_IF) take_cond(c, false, &cb);
     settle_stack(c, f.nparams);
     f.height = c->h - f.nparams;
     if (op == MOAT_OP_LOOP) {
         f.loop_pos = moat__comp_label(c);
     } else if (op == MOAT_OP_IF) {
         u32 insn = emit_condbr(c, &cb);
-        c->fixups = moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1,
-                                    sizeof *c->fixups);
+        c->fixups =
+            moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1, sizeof *c->fixups);
         struct fixup *fx = &c->fixups[c->nfixups];
         fx->opnd = moat__comp_u32(c, 0);
         fx->insn = insn;
@@ -455,8 +436,7 @@ static void op_block(struct comp *c, u32 op) {
 // The values of a block that ends normally go to the block's home slots.
 static void settle_results(struct comp *c, const struct cframe *f) {
     for (u32 i = 0; i < f->nresults; i++)
-        if (c->stack[f->height + i].kind != K_TEMP)
-            moat__comp_materialize(c, f->height + i);
+        if (c->stack[f->height + i].kind != K_TEMP) moat__comp_materialize(c, f->height + i);
 }
 
 static void op_else(struct comp *c) {
@@ -478,12 +458,10 @@ static void op_else(struct comp *c) {
 static bool op_end(struct comp *c) {
     struct cframe *f = &c->frames[c->nframes - 1];
     if (c->nframes == 1) {
-        if (!f->unreachable)
-            emit_return(c);
+        if (!f->unreachable) emit_return(c);
         return true;
     }
-    if (!f->unreachable)
-        settle_results(c, f);
+    if (!f->unreachable) settle_results(c, f);
     if (f->else_fixup || f->fixups) {
         u32 here = moat__comp_label(c);
         patch(c, f->else_fixup, here);
@@ -535,12 +513,10 @@ static void op_br_if(struct comp *c, u32 depth) {
 
 static void op_br_table(struct comp *c) {
     u32 n;
-    if (!moat__read_u32(&c->cur, &n))
-        moat__comp_bail(c);
+    if (!moat__read_u32(&c->cur, &n)) moat__comp_bail(c);
     c->labels = moat__comp_grow(c, c->labels, &c->cap_labels, n + 1, sizeof *c->labels);
     for (u32 i = 0; i <= n; i++)
-        if (!moat__read_u32(&c->cur, &c->labels[i]))
-            moat__comp_bail(c);
+        if (!moat__read_u32(&c->cur, &c->labels[i])) moat__comp_bail(c);
     u32 index = moat__comp_pop(c);
     u32 insn = moat__comp_op(c, H_BR_TABLE);
     moat__comp_u32(c, index);
@@ -557,8 +533,8 @@ static void op_br_table(struct comp *c) {
         } else if (f->kind == MOAT_OP_LOOP) {
             c->buf[table + i] = (u32)((i32)f->loop_pos - (i32)insn);
         } else {
-            c->fixups = moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1,
-                                        sizeof *c->fixups);
+            c->fixups =
+                moat__comp_grow(c, c->fixups, &c->cap_fixups, c->nfixups + 1, sizeof *c->fixups);
             struct fixup *fx = &c->fixups[c->nfixups];
             fx->opnd = table + i;
             fx->insn = insn;
@@ -568,8 +544,7 @@ static void op_br_table(struct comp *c) {
     }
     for (u32 i = 0; stubs && i <= n; i++) {
         struct cframe *f = frame_at_depth(c, c->labels[i]);
-        if (f != &c->frames[0] && !moves_needed(c, f))
-            continue;
+        if (f != &c->frames[0] && !moves_needed(c, f)) continue;
         c->buf[table + i] = moat__comp_label(c) - insn;
         if (f == &c->frames[0]) {
             emit_return(c);
@@ -604,8 +579,7 @@ static void emit_call(struct comp *c, u32 func_index) {
 }
 
 static void emit_call_indirect(struct comp *c, u32 type_index, u32 table) {
-    if (type_index >= c->ir->ntypes)
-        moat__comp_bail(c);
+    if (type_index >= c->ir->ntypes) moat__comp_bail(c);
     const struct moat__functype *t = &c->ir->types[type_index];
     u32 index = moat__comp_pop(c);
     u32 np = t->nparams;
@@ -625,13 +599,11 @@ static void emit_call_indirect(struct comp *c, u32 type_index, u32 table) {
 // --- variables -----------------------------------------------------------------------------
 
 static void op_local_set(struct comp *c, u32 local, bool tee) {
-    if (local >= c->nlocals)
-        moat__comp_bail(c);
+    if (local >= c->nlocals) moat__comp_bail(c);
     u32 top = c->h - 1;
     struct ventry e = c->stack[top];
     if (e.kind == K_LOCAL && e.local == local) {
-        if (!tee)
-            c->h--;
+        if (!tee) c->h--;
         return;
     }
     preserve_local(c, local, top);
@@ -654,16 +626,14 @@ static void op_local_set(struct comp *c, u32 local, bool tee) {
         moat__comp_u32(c, local);
         moat__comp_u32(c, moat__comp_slot_of(c, top));
     }
-    if (!tee)
-        c->h--;
+    if (!tee) c->h--;
 }
 
 // --- the translation loop ------------------------------------------------------------------
 
 static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) {
     const struct hpair *hp = &op_handlers[OPSLOT(op)];
-    if (!hp->h)
-        moat__comp_bail(c);
+    if (!hp->h) moat__comp_bail(c);
     if (!info->params[1]) { // unary
         u32 a = moat__comp_pop(c);
         u32 dst = moat__comp_push_temp(c, info->result);
@@ -690,8 +660,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
     if (kpos) {
         u32 xpos = kpos - 1 == pb ? pa : pb;
         u64 imm = c->stack[kpos - 1].imm;
-        if (c->stack[xpos].kind == K_CONST)
-            moat__comp_materialize(c, xpos);
+        if (c->stack[xpos].kind == K_CONST) moat__comp_materialize(c, xpos);
         u32 x = moat__comp_slot_of(c, xpos);
         c->h -= 2;
         u32 dst = moat__comp_push_temp(c, info->result);
@@ -699,8 +668,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         moat__comp_dst(c, dst);
         moat__comp_u32(c, x);
         moat__comp_u32(c, (u32)imm);
-        if (info->params[0] == MOAT_VT_I64)
-            moat__comp_u32(c, (u32)(imm >> 32));
+        if (info->params[0] == MOAT_VT_I64) moat__comp_u32(c, (u32)(imm >> 32));
         if (is_int_compare(op)) {
             c->last_cmp_op = op;
             c->last_cmp_imm = true;
@@ -722,12 +690,10 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
 
 static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     u32 align, offset;
-    if (!moat__read_u32(&c->cur, &align) || !moat__read_u32(&c->cur, &offset))
-        moat__comp_bail(c);
+    if (!moat__read_u32(&c->cur, &align) || !moat__read_u32(&c->cur, &offset)) moat__comp_bail(c);
     const struct hpair *hp = &op_handlers[OPSLOT(op)];
     u32 h = c->checked ? hp->h2 : hp->h;
-    if (!h)
-        moat__comp_bail(c);
+    if (!h) moat__comp_bail(c);
     if (info->result) { // load
         u32 addr = moat__comp_pop(c);
         u32 dst = moat__comp_push_temp(c, info->result);
@@ -747,8 +713,7 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
 // Translates one instruction; returns true after the function's final `end`.
 static bool translate(struct comp *c, u32 op) {
     const struct moat__opinfo *info = moat__opinfo(op);
-    if (!info)
-        moat__comp_bail(c);
+    if (!info) moat__comp_bail(c);
     u32 u = 0;
     switch (op) {
     case MOAT_OP_UNREACHABLE:
@@ -769,8 +734,7 @@ static bool translate(struct comp *c, u32 op) {
         return op_end(c);
     case MOAT_OP_BR:
     case MOAT_OP_BR_IF:
-        if (!moat__read_u32(&c->cur, &u))
-            moat__comp_bail(c);
+        if (!moat__read_u32(&c->cur, &u)) moat__comp_bail(c);
         if (op == MOAT_OP_BR)
             op_br(c, u);
         else
@@ -784,51 +748,43 @@ static bool translate(struct comp *c, u32 op) {
         skip_unreachable(c);
         return false;
     case MOAT_OP_CALL:
-        if (!moat__read_u32(&c->cur, &u) || u >= c->ir->nfuncs)
-            moat__comp_bail(c);
+        if (!moat__read_u32(&c->cur, &u) || u >= c->ir->nfuncs) moat__comp_bail(c);
         emit_call(c, u);
         return false;
     case MOAT_OP_CALL_INDIRECT: {
         u32 table;
-        if (!moat__read_u32(&c->cur, &u) || !moat__read_u32(&c->cur, &table))
-            moat__comp_bail(c);
+        if (!moat__read_u32(&c->cur, &u) || !moat__read_u32(&c->cur, &table)) moat__comp_bail(c);
         emit_call_indirect(c, u, table);
         return false;
     }
     case MOAT_OP_LOCAL_GET:
-        if (!moat__read_u32(&c->cur, &u) || u >= c->nlocals)
-            moat__comp_bail(c);
+        if (!moat__read_u32(&c->cur, &u) || u >= c->nlocals) moat__comp_bail(c);
         moat__comp_push(c, c->local_types[u], K_LOCAL, u, 0);
         return false;
     case MOAT_OP_LOCAL_SET:
     case MOAT_OP_LOCAL_TEE:
-        if (!moat__read_u32(&c->cur, &u))
-            moat__comp_bail(c);
+        if (!moat__read_u32(&c->cur, &u)) moat__comp_bail(c);
         op_local_set(c, u, op == MOAT_OP_LOCAL_TEE);
         return false;
     case MOAT_OP_I32_CONST: {
         i32 v;
-        if (!moat__read_i32(&c->cur, &v))
-            moat__comp_bail(c);
+        if (!moat__read_i32(&c->cur, &v)) moat__comp_bail(c);
         moat__comp_push(c, MOAT_VT_I32, K_CONST, 0, (u32)v);
         return false;
     }
     case MOAT_OP_I64_CONST: {
         i64 v;
-        if (!moat__read_i64(&c->cur, &v))
-            moat__comp_bail(c);
+        if (!moat__read_i64(&c->cur, &v)) moat__comp_bail(c);
         moat__comp_push(c, MOAT_VT_I64, K_CONST, 0, (u64)v);
         return false;
     }
     case MOAT_OP_F32_CONST:
-        if (!moat__read_fixed32(&c->cur, &u))
-            moat__comp_bail(c);
+        if (!moat__read_fixed32(&c->cur, &u)) moat__comp_bail(c);
         moat__comp_push(c, MOAT_VT_F32, K_CONST, 0, u);
         return false;
     case MOAT_OP_F64_CONST: {
         u64 v;
-        if (!moat__read_fixed64(&c->cur, &v))
-            moat__comp_bail(c);
+        if (!moat__read_fixed64(&c->cur, &v)) moat__comp_bail(c);
         moat__comp_push(c, MOAT_VT_F64, K_CONST, 0, v);
         return false;
     }
@@ -850,12 +806,10 @@ static bool translate(struct comp *c, u32 op) {
 static void init_locals(struct comp *c, const struct moat__functype *t,
                         const struct moat__body *body) {
     u64 n = (u64)t->nparams + body->nlocals;
-    if (n > UINT32_MAX / 2)
-        moat__comp_bail(c);
+    if (n > UINT32_MAX / 2) moat__comp_bail(c);
     c->nlocals = (u32)n;
     c->local_types = malloc(n ? n : 1);
-    if (!c->local_types)
-        moat__comp_bail(c);
+    if (!c->local_types) moat__comp_bail(c);
     memcpy(c->local_types, t->params, t->nparams);
     u32 k = t->nparams;
     for (u32 r = 0; r < body->nlocal_runs; r++)
@@ -868,15 +822,13 @@ static struct moat__code *finish(struct comp *c, u32 func_index, const struct mo
     moat__comp_label(c); // pad the last instruction
     u32 nwords = c->len / 2;
     u64 frame = (u64)c->temp_base + c->max_h;
-    if (frame < c->nresults)
-        frame = c->nresults;
+    if (frame < c->nresults) frame = c->nresults;
     if (frame > MOAT_INTERP_STACK_SLOTS)
         frame = MOAT_INTERP_STACK_SLOTS + 1; // can never run: traps as stack exhaustion
     size_t size = sizeof(struct moat__code) + (size_t)nwords * sizeof(moat__insn)
                   + (size_t)c->nsrc * sizeof(struct moat__srcpos);
     struct moat__code *code = malloc(size);
-    if (!code)
-        moat__comp_bail(c);
+    if (!code) moat__comp_bail(c);
     code->module = c->module;
     code->func_index = func_index;
     code->frame_size = (u32)frame;
@@ -887,8 +839,7 @@ static struct moat__code *finish(struct comp *c, u32 func_index, const struct mo
     memcpy(code->insns, c->buf, (size_t)nwords * sizeof(moat__insn));
     code->nsrc = c->nsrc;
     code->src = (struct moat__srcpos *)(code->insns + nwords);
-    if (c->nsrc)
-        memcpy(code->src, c->src, c->nsrc * sizeof *c->src);
+    if (c->nsrc) memcpy(code->src, c->src, c->nsrc * sizeof *c->src);
     return code;
 }
 
@@ -904,13 +855,11 @@ static void comp_free(struct comp *c) {
 
 struct moat__code *moat__interp_compile(const moat_module *module, u32 func_index) {
     const struct moat__module_ir *ir = module->ir;
-    if (func_index < ir->nfunc_imports || func_index >= ir->nfuncs)
-        return NULL;
+    if (func_index < ir->nfunc_imports || func_index >= ir->nfuncs) return NULL;
     const struct moat__body *body = &ir->bodies[func_index - ir->nfunc_imports];
     const struct moat__functype *t = moat__func_type(ir, func_index);
     struct comp *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     // `code` lives in the comp: locals set after setjmp are unreliable after longjmp.
     if (setjmp(c->bail) == 0) {
         c->module = module;
@@ -935,10 +884,8 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
         for (;;) {
             c->cur_off = (u32)moat__cursor_offset(&c->cur);
             u32 op;
-            if (!moat__read_opcode(&c->cur, &op))
-                moat__comp_bail(c);
-            if (translate(c, op))
-                break;
+            if (!moat__read_opcode(&c->cur, &op)) moat__comp_bail(c);
+            if (translate(c, op)) break;
         }
         c->result = finish(c, func_index, body);
     }
@@ -951,11 +898,9 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
 struct moat__code *moat__interp_code_get(const moat_module *module, u32 func_index) {
     u32 i = func_index - module->ir->nfunc_imports;
     struct moat__code *code = __atomic_load_n(&module->code[i], __ATOMIC_ACQUIRE);
-    if (code)
-        return code;
+    if (code) return code;
     code = moat__interp_compile(module, func_index);
-    if (!code)
-        return NULL;
+    if (!code) return NULL;
     // Another thread may have compiled it meanwhile: keep the published one.
     struct moat__code *expected = NULL;
     if (!__atomic_compare_exchange_n(&module->code[i], &expected, code, false, __ATOMIC_ACQ_REL,

@@ -27,14 +27,14 @@ struct fixup {
 };
 
 struct cframe {
-    u8 kind;           // MOAT_OP_BLOCK / LOOP / IF, 0 for the function itself
-    bool unreachable;  // the rest of the block is dead code
-    u32 height;        // operand stack height below the block's params
+    u8 kind;          // MOAT_OP_BLOCK / LOOP / IF, 0 for the function itself
+    bool unreachable; // the rest of the block is dead code
+    u32 height;       // operand stack height below the block's params
     u32 nparams, nresults;
     const u8 *params, *results;
-    u32 loop_pos;      // LOOP: word index of the loop header
-    u32 fixups;        // forward branches to the end, list head +1
-    u32 else_fixup;    // IF: the BR_UNLESS to the else arm, +1
+    u32 loop_pos;   // LOOP: word index of the loop header
+    u32 fixups;     // forward branches to the end, list head +1
+    u32 else_fixup; // IF: the BR_UNLESS to the else arm, +1
 };
 
 struct comp {
@@ -58,14 +58,14 @@ struct comp {
     u32 nsrc, cap_src;
     u32 *labels; // br_table scratch
     u32 cap_labels;
-    u32 cur_off;       // module offset of the instruction being translated
-    u32 last_dst;      // buffer index of the previous instruction's dst operand, 0 = none
+    u32 cur_off;  // module offset of the instruction being translated
+    u32 last_dst; // buffer index of the previous instruction's dst operand, 0 = none
     u32 last_dst_slot;
     u32 last_op_start; // buffer index of the previous instruction
     u32 last_cmp_op;   // wasm opcode when the previous instruction is an integer compare
     bool last_cmp_imm; // ... in its immediate form
     struct moat__code *result;
-    jmp_buf bail;      // out-of-memory (or an impossible input): abandon the translation
+    jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
 };
 
 #define HOME(c, pos) ((c)->temp_base + (pos))

@@ -6,15 +6,13 @@
 
 static u32 read_u32(struct comp *c) {
     u32 v;
-    if (!moat__read_u32(&c->cur, &v))
-        moat__comp_bail(c);
+    if (!moat__read_u32(&c->cur, &v)) moat__comp_bail(c);
     return v;
 }
 
 static void skip_bytes(struct comp *c, size_t n) {
     const u8 *b;
-    if (!moat__read_bytes(&c->cur, n, &b))
-        moat__comp_bail(c);
+    if (!moat__read_bytes(&c->cur, n, &b)) moat__comp_bail(c);
 }
 
 // Emits handler `hid` with the popped operand slots (first pushed first), then `imms`.
@@ -30,8 +28,7 @@ static void emit_popped(struct comp *c, u32 hid, u32 nops, const u32 *imms, u32 
 }
 
 // Pops `nops` operands and pushes one result of `type`: handler dst, ops..., imms...
-static void emit_result(struct comp *c, u32 hid, u8 type, u32 nops, const u32 *imms,
-                        u32 nimms) {
+static void emit_result(struct comp *c, u32 hid, u8 type, u32 nops, const u32 *imms, u32 nimms) {
     u32 slots[3];
     for (u32 i = nops; i-- > 0;)
         slots[i] = moat__comp_pop(c);
@@ -45,8 +42,7 @@ static void emit_result(struct comp *c, u32 hid, u8 type, u32 nops, const u32 *i
 }
 
 static u8 table_type(struct comp *c, u32 table) {
-    if (table >= c->ir->ntables)
-        moat__comp_bail(c);
+    if (table >= c->ir->ntables) moat__comp_bail(c);
     return c->ir->tables[table].elem_type;
 }
 
@@ -55,8 +51,7 @@ void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info) {
     (void)info;
     switch (op) {
     case MOAT_OP_DROP:
-        if (MOAT_NEVER(c->h == 0))
-            moat__comp_bail(c);
+        if (MOAT_NEVER(c->h == 0)) moat__comp_bail(c);
         c->h--;
         return;
     case MOAT_OP_SELECT:
@@ -79,8 +74,7 @@ void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info) {
     }
     case MOAT_OP_GLOBAL_GET:
         imm[0] = read_u32(c);
-        if (imm[0] >= c->ir->nglobals)
-            moat__comp_bail(c);
+        if (imm[0] >= c->ir->nglobals) moat__comp_bail(c);
         emit_result(c, H_GLOBAL_GET, c->ir->globals[imm[0]].valtype, 0, imm, 1);
         return;
     case MOAT_OP_GLOBAL_SET:
@@ -105,8 +99,7 @@ void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info) {
         return;
     case MOAT_OP_REF_NULL: {
         i64 ht;
-        if (!moat__read_sleb(&c->cur, 33, &ht))
-            moat__comp_bail(c);
+        if (!moat__read_sleb(&c->cur, 33, &ht)) moat__comp_bail(c);
         moat__comp_push(c, (u8)(ht & 0x7F), K_CONST, 0, 0);
         return;
     }

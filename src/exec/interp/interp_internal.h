@@ -106,8 +106,8 @@ struct moat__code {
 // instruction. `code` is the function running in the frame this record opened.
 struct moat__ctrl {
     const moat__insn *ret_pc;
-    moat__slot *fp;             // caller's frame
-    moat_instance *inst;        // caller's instance
+    moat__slot *fp;      // caller's frame
+    moat_instance *inst; // caller's instance
     const struct moat__code *code;
 };
 
@@ -115,20 +115,20 @@ struct moat__vm {
     // Read by handlers.
     struct moat__ctrl *ctrl_top, *ctrl_end;
     moat__slot *stack_end;
-    moat_instance *inst;        // current instance and views of it
-    struct moat__code **codes;  // inst->module->code
+    moat_instance *inst;       // current instance and views of it
+    struct moat__code **codes; // inst->module->code
     moat_func **funcs;
     moat_global **globals;
     moat_table **tables;
-    moat_memory *memp;          // memory 0, or `no_memory`
+    moat_memory *memp; // memory 0, or `no_memory`
     u32 nfunc_imports;
     // Entry, traps, nesting (cold).
     moat_store *store;
     moat__slot *stack_base, *stack_top; // stack_top: first free slot for a nested entry
     struct moat__ctrl *ctrl_base;
-    const moat__insn *trap_pc;  // instruction that trapped (NULL for a guard fault)
-    moat_trap *pending_trap;    // a trap returned by a host function
-    u32 trap_aux;               // detail for the message (element index)
+    const moat__insn *trap_pc; // instruction that trapped (NULL for a guard fault)
+    moat_trap *pending_trap;   // a trap returned by a host function
+    u32 trap_aux;              // detail for the message (element index)
     u32 nesting;
     moat__insn exit_insn[2];
     moat_memory no_memory;

@@ -17,105 +17,101 @@
 #define MOAT_EXEC_INTERP_OPS_FAMILIES_H
 
 // Binary operator with an immediate variant (integer, cannot trap).
-#define BIN_I(NAME, TA, TR, EXPR)                                    \
-    HANDLER(NAME, {                                                  \
-        TA a = GET_##TA(S(1));                                       \
-        TA b = GET_##TA(S(2));                                       \
-        S(0) = PUT_##TR(EXPR);                                       \
-        NEXT(3);                                                     \
-    })                                                               \
-    HANDLER(NAME##_I, {                                              \
-        TA a = GET_##TA(S(1));                                       \
-        TA b = IMM_##TA(2);                                          \
-        S(0) = PUT_##TR(EXPR);                                       \
-        NEXT(IMMOPS_##TA(2));                                        \
+#define BIN_I(NAME, TA, TR, EXPR) \
+    HANDLER(NAME, {               \
+        TA a = GET_##TA(S(1));    \
+        TA b = GET_##TA(S(2));    \
+        S(0) = PUT_##TR(EXPR);    \
+        NEXT(3);                  \
+    })                            \
+    HANDLER(NAME##_I, {           \
+        TA a = GET_##TA(S(1));    \
+        TA b = IMM_##TA(2);       \
+        S(0) = PUT_##TR(EXPR);    \
+        NEXT(IMMOPS_##TA(2));     \
     })
 
 // Binary operator, slots only.
-#define BIN(NAME, TA, TR, EXPR)                                      \
-    HANDLER(NAME, {                                                  \
-        TA a = GET_##TA(S(1));                                       \
-        TA b = GET_##TA(S(2));                                       \
-        S(0) = PUT_##TR(EXPR);                                       \
-        NEXT(3);                                                     \
+#define BIN(NAME, TA, TR, EXPR) \
+    HANDLER(NAME, {             \
+        TA a = GET_##TA(S(1));  \
+        TA b = GET_##TA(S(2));  \
+        S(0) = PUT_##TR(EXPR);  \
+        NEXT(3);                \
     })
 
 // Binary operator that may trap: the body computes `r` from a and b or calls TRAP.
-#define BIN_T(NAME, TA, TR, ...)                                     \
-    HANDLER(NAME, {                                                  \
-        TA a = GET_##TA(S(1));                                       \
-        TA b = GET_##TA(S(2));                                       \
-        TR r;                                                        \
-        __VA_ARGS__                                                  \
-        S(0) = PUT_##TR(r);                                          \
-        NEXT(3);                                                     \
+#define BIN_T(NAME, TA, TR, ...) \
+    HANDLER(NAME, {              \
+        TA a = GET_##TA(S(1));   \
+        TA b = GET_##TA(S(2));   \
+        TR r;                    \
+        __VA_ARGS__              \
+        S(0) = PUT_##TR(r);      \
+        NEXT(3);                 \
     })
 
-#define UN(NAME, TA, TR, EXPR)                                       \
-    HANDLER(NAME, {                                                  \
-        TA a = GET_##TA(S(1));                                       \
-        S(0) = PUT_##TR(EXPR);                                       \
-        NEXT(2);                                                     \
+#define UN(NAME, TA, TR, EXPR) \
+    HANDLER(NAME, {            \
+        TA a = GET_##TA(S(1)); \
+        S(0) = PUT_##TR(EXPR); \
+        NEXT(2);               \
     })
 
-#define UN_T(NAME, TA, TR, ...)                                      \
-    HANDLER(NAME, {                                                  \
-        TA a = GET_##TA(S(1));                                       \
-        TR r;                                                        \
-        __VA_ARGS__                                                  \
-        S(0) = PUT_##TR(r);                                          \
-        NEXT(2);                                                     \
+#define UN_T(NAME, TA, TR, ...) \
+    HANDLER(NAME, {             \
+        TA a = GET_##TA(S(1));  \
+        TR r;                   \
+        __VA_ARGS__             \
+        S(0) = PUT_##TR(r);     \
+        NEXT(2);                \
     })
 
 // Loads: operands dst, addr, offset. TM is the in-memory type, CONV widens it to TR.
-#define LOAD(NAME, TM, TR, CONV)                                     \
-    HANDLER(NAME, {                                                  \
-        TM v;                                                        \
-        memcpy(&v, mem + (u64)(u32)S(1) + OPND(2), sizeof v);        \
-        S(0) = PUT_##TR(CONV(v));                                    \
-        NEXT(3);                                                     \
-    })                                                               \
-    HANDLER(NAME##_CHK, {                                            \
-        TM v;                                                        \
-        u64 ea = (u64)(u32)S(1) + OPND(2);                           \
-        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size))           \
-            TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);                    \
-        memcpy(&v, mem + ea, sizeof v);                              \
-        S(0) = PUT_##TR(CONV(v));                                    \
-        NEXT(3);                                                     \
+#define LOAD(NAME, TM, TR, CONV)                                                                 \
+    HANDLER(NAME, {                                                                              \
+        TM v;                                                                                    \
+        memcpy(&v, mem + (u64)(u32)S(1) + OPND(2), sizeof v);                                    \
+        S(0) = PUT_##TR(CONV(v));                                                                \
+        NEXT(3);                                                                                 \
+    })                                                                                           \
+    HANDLER(NAME##_CHK, {                                                                        \
+        TM v;                                                                                    \
+        u64 ea = (u64)(u32)S(1) + OPND(2);                                                       \
+        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        memcpy(&v, mem + ea, sizeof v);                                                          \
+        S(0) = PUT_##TR(CONV(v));                                                                \
+        NEXT(3);                                                                                 \
     })
 
 // Stores: operands addr, value, offset. The value slot is narrowed to TM.
-#define STORE(NAME, TM)                                              \
-    HANDLER(NAME, {                                                  \
-        TM v = (TM)S(1);                                             \
-        memcpy(mem + (u64)(u32)S(0) + OPND(2), &v, sizeof v);        \
-        NEXT(3);                                                     \
-    })                                                               \
-    HANDLER(NAME##_CHK, {                                            \
-        TM v = (TM)S(1);                                             \
-        u64 ea = (u64)(u32)S(0) + OPND(2);                           \
-        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size))           \
-            TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);                    \
-        memcpy(mem + ea, &v, sizeof v);                              \
-        NEXT(3);                                                     \
+#define STORE(NAME, TM)                                                                          \
+    HANDLER(NAME, {                                                                              \
+        TM v = (TM)S(1);                                                                         \
+        memcpy(mem + (u64)(u32)S(0) + OPND(2), &v, sizeof v);                                    \
+        NEXT(3);                                                                                 \
+    })                                                                                           \
+    HANDLER(NAME##_CHK, {                                                                        \
+        TM v = (TM)S(1);                                                                         \
+        u64 ea = (u64)(u32)S(0) + OPND(2);                                                       \
+        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        memcpy(mem + ea, &v, sizeof v);                                                          \
+        NEXT(3);                                                                                 \
     })
 
 // Compare and branch: operands a, b (slot or immediate), rel.
-#define BR_CMP(NAME, TA, EXPR)                                       \
-    HANDLER(BR_##NAME, {                                             \
-        TA a = GET_##TA(S(0));                                       \
-        TA b = GET_##TA(S(1));                                       \
-        if (EXPR)                                                    \
-            JUMP(OPND(2));                                           \
-        NEXT(3);                                                     \
-    })                                                               \
-    HANDLER(BR_##NAME##_I, {                                         \
-        TA a = GET_##TA(S(0));                                       \
-        TA b = IMM_##TA(1);                                          \
-        if (EXPR)                                                    \
-            JUMP(OPND(IMMOPS_##TA(1)));                              \
-        NEXT(IMMOPS_##TA(1) + 1);                                    \
+#define BR_CMP(NAME, TA, EXPR)                \
+    HANDLER(BR_##NAME, {                      \
+        TA a = GET_##TA(S(0));                \
+        TA b = GET_##TA(S(1));                \
+        if (EXPR) JUMP(OPND(2));              \
+        NEXT(3);                              \
+    })                                        \
+    HANDLER(BR_##NAME##_I, {                  \
+        TA a = GET_##TA(S(0));                \
+        TA b = IMM_##TA(1);                   \
+        if (EXPR) JUMP(OPND(IMMOPS_##TA(1))); \
+        NEXT(IMMOPS_##TA(1) + 1);             \
     })
 
 #endif

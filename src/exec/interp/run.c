@@ -16,30 +16,30 @@
 #include <string.h>
 
 // --- operand access used by the handler bodies ----------------------------------------
-#define OPND(k)        (((const u32 *)(pc + 1))[k])
-#define S(k)           fp[OPND(k)]
-#define IMM_u32(k)     OPND(k)
-#define IMM_u64(k)     ((u64)OPND(k) | (u64)OPND((k) + 1) << 32)
-#define IMMOPS_u32(k)  ((k) + 1)
-#define IMMOPS_u64(k)  ((k) + 2)
-#define GET_u32(x)     ((u32)(x))
-#define GET_u64(x)     ((u64)(x))
-#define GET_f32(x)     moat__f32_from((u32)(x))
-#define GET_f64(x)     moat__f64_from(x)
-#define PUT_u32(v)     ((u64)(u32)(v))
-#define PUT_u64(v)     ((u64)(v))
-#define PUT_f32(v)     ((u64)moat__f32_bits(v))
-#define PUT_f64(v)     moat__f64_bits(v)
-#define TRAP(kind)     return vm_fault(vm, pc, (kind))
-#define NEXT(nops)                         \
-    do {                                   \
-        pc += 1 + ((nops) + 1) / 2;        \
-        DISPATCH();                        \
+#define OPND(k)       (((const u32 *)(pc + 1))[k])
+#define S(k)          fp[OPND(k)]
+#define IMM_u32(k)    OPND(k)
+#define IMM_u64(k)    ((u64)OPND(k) | (u64)OPND((k) + 1) << 32)
+#define IMMOPS_u32(k) ((k) + 1)
+#define IMMOPS_u64(k) ((k) + 2)
+#define GET_u32(x)    ((u32)(x))
+#define GET_u64(x)    ((u64)(x))
+#define GET_f32(x)    moat__f32_from((u32)(x))
+#define GET_f64(x)    moat__f64_from(x)
+#define PUT_u32(v)    ((u64)(u32)(v))
+#define PUT_u64(v)    ((u64)(v))
+#define PUT_f32(v)    ((u64)moat__f32_bits(v))
+#define PUT_f64(v)    moat__f64_bits(v)
+#define TRAP(kind)    return vm_fault(vm, pc, (kind))
+#define NEXT(nops)                  \
+    do {                            \
+        pc += 1 + ((nops) + 1) / 2; \
+        DISPATCH();                 \
     } while (0)
-#define JUMP(rel)                          \
-    do {                                   \
-        pc += (i32)(rel);                  \
-        DISPATCH();                        \
+#define JUMP(rel)         \
+    do {                  \
+        pc += (i32)(rel); \
+        DISPATCH();       \
     } while (0)
 
 // --- cold paths called from handlers ----------------------------------------------------
@@ -82,8 +82,8 @@ static MOAT_COLD int moat__interp_host_call(struct moat__vm *vm, const moat__ins
 #if defined(MOAT_INTERP_TAIL)
 
 #define DISPATCH() __attribute__((musttail)) return pc->fn(pc, fp, mem, vm)
-#define HANDLER(NAME, ...)                                                              \
-    static MOAT_HCC int h_##NAME(const moat__insn *pc, moat__slot *fp, u8 *mem,         \
+#define HANDLER(NAME, ...)                                                      \
+    static MOAT_HCC int h_##NAME(const moat__insn *pc, moat__slot *fp, u8 *mem, \
                                  struct moat__vm *vm) __VA_ARGS__
 #include "exec/interp/ops_all.inc"
 #undef HANDLER
@@ -109,7 +109,7 @@ moat__insn moat__interp_handler_word(u32 id) {
 
 static const void *const *goto_labels;
 
-#define DISPATCH() goto *pc->label
+#define DISPATCH()         goto * pc->label
 static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *vm) {
     static const void *const labels[H_COUNT] = {
 #define HANDLER(NAME, ...) [H_##NAME] = &&L_##NAME,
@@ -121,7 +121,7 @@ static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *v
         return 0;
     }
     DISPATCH();
-#define HANDLER(NAME, ...) L_##NAME: __VA_ARGS__
+#define HANDLER(NAME, ...) L_##NAME : __VA_ARGS__
 #include "exec/interp/ops_all.inc"
 #undef HANDLER
 }
@@ -166,14 +166,11 @@ moat__insn moat__interp_handler_word(u32 id) {
 // --- per-store state ----------------------------------------------------------------------
 
 static struct moat__vm *vm_get(moat_store *store) {
-    if (store->interp)
-        return store->interp;
+    if (store->interp) return store->interp;
     struct moat__vm *vm = calloc(1, sizeof *vm);
-    if (!vm)
-        return NULL;
+    if (!vm) return NULL;
     u32 depth = store->engine->config.max_call_depth;
-    if (!depth)
-        depth = MOAT_DEFAULT_CALL_DEPTH;
+    if (!depth) depth = MOAT_DEFAULT_CALL_DEPTH;
     vm->store = store;
     vm->ctrl_base = calloc(depth, sizeof *vm->ctrl_base);
     vm->stack_base = calloc(MOAT_INTERP_STACK_SLOTS, sizeof *vm->stack_base);
@@ -195,8 +192,7 @@ static struct moat__vm *vm_get(moat_store *store) {
 
 void moat__interp_store_free(moat_store *store) {
     struct moat__vm *vm = store->interp;
-    if (!vm)
-        return;
+    if (!vm) return;
     free(vm->ctrl_base);
     free(vm->stack_base);
     free(vm);
@@ -222,8 +218,7 @@ static u64 offset_at(const struct moat__code *code, u32 pos) {
 }
 
 u64 moat__interp_offset_of(const struct moat__code *code, const moat__insn *pc) {
-    if (!pc || pc < code->insns || pc >= code->insns + code->ninsns)
-        return code->body_offset;
+    if (!pc || pc < code->insns || pc >= code->insns + code->ninsns) return code->body_offset;
     return offset_at(code, (u32)(pc - code->insns));
 }
 
@@ -235,8 +230,7 @@ static moat_trap *make_trap(struct moat__vm *vm, int kind, struct moat__ctrl *en
         trap = moat_trap_new("out of memory while compiling a function");
     else
         trap = moat__trap_new((moat_trap_kind)kind);
-    if (!trap)
-        trap = moat__trap_new(MOAT_TRAP_HOST);
+    if (!trap) trap = moat__trap_new(MOAT_TRAP_HOST);
     vm->pending_trap = NULL;
     if (kind == MOAT_TRAP_UNINITIALIZED_ELEMENT && trap->kind == MOAT_TRAP_UNINITIALIZED_ELEMENT) {
         // "uninitialized element 2", as the spec interpreter words it.
@@ -284,11 +278,9 @@ moat_trap *moat__interp_invoke(moat_func *func, moat__slot *slots) {
     moat_store *store = func->store;
     moat_instance *inst = func->instance;
     struct moat__vm *vm = vm_get(store);
-    if (!vm)
-        return moat_trap_new("out of memory: interpreter stacks");
+    if (!vm) return moat_trap_new("out of memory: interpreter stacks");
     struct moat__code *code = moat__interp_code_get(inst->module, func->func_index);
-    if (!code)
-        return moat_trap_new("out of memory while compiling a function");
+    if (!code) return moat_trap_new("out of memory while compiling a function");
     moat__slot *fp = vm->stack_top;
     if (vm->nesting >= MOAT_INTERP_MAX_NESTING || vm->ctrl_top == vm->ctrl_end
         || (size_t)(vm->stack_end - fp) < code->frame_size) {
@@ -303,8 +295,7 @@ moat_trap *moat__interp_invoke(moat_func *func, moat__slot *slots) {
     moat_trap *saved_pending = vm->pending_trap;
     moat__slot *saved_top = vm->stack_top;
 
-    if (code->nparams)
-        memcpy(fp, slots, code->nparams * sizeof *fp);
+    if (code->nparams) memcpy(fp, slots, code->nparams * sizeof *fp);
     entry->ret_pc = vm->exit_insn;
     entry->fp = fp;
     entry->inst = inst;
