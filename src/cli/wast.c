@@ -48,7 +48,10 @@ static void run_script(moat_engine *engine, const char *path, bool verbose, wast
     s.linker = moat_linker_new(engine);
     moat_error *err = NULL;
     if (!root) {
-        printf("%s:%d: cannot read the script: %s\n", path, jerr.line, jerr.text);
+        if (jerr.line > 0)
+            printf("%s:%d: cannot read the script: %s\n", path, jerr.line, jerr.text);
+        else
+            printf("%s: cannot read the script: %s\n", path, jerr.text);
         s.counts.failed++;
     } else if (!json_is_array(commands)) {
         printf("%s: not a wast2json script (no \"commands\" array)\n", path);
