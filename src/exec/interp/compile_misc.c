@@ -79,6 +79,7 @@ void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info) {
         return;
     case MOAT_OP_GLOBAL_SET:
         imm[0] = read_u32(c);
+        if (imm[0] >= c->ir->nglobals) moat__comp_bail(c);
         emit_popped(c, H_GLOBAL_SET, 1, imm, 1);
         return;
     case MOAT_OP_TABLE_GET:
