@@ -116,7 +116,7 @@ moat_store *moat_caller_store(moat_caller *caller) {
 // Arguments and results of up to this many values convert without allocating.
 #define INLINE_VALUES 16
 
-moat_trap *moat__host_call(moat_func *func, moat__slot *slots) {
+moat_trap *moat__host_call(moat_func *func, moat_instance *caller_instance, moat__slot *slots) {
     const struct moat__functype *t = func->type;
     moat_val inline_vals[INLINE_VALUES];
     moat_val *vals = inline_vals;
@@ -131,7 +131,7 @@ moat_trap *moat__host_call(moat_func *func, moat__slot *slots) {
         moat__slot_to_val(slots[i], t->params[i], &args[i]);
     for (u32 i = 0; i < t->nresults; i++)
         moat__slot_to_val(0, t->results[i], &results[i]);
-    struct moat_caller caller = {func->store, NULL};
+    struct moat_caller caller = {func->store, caller_instance};
     moat_trap *trap = func->callback(func->env, &caller, args, t->nparams, results, t->nresults);
     if (!trap)
         for (u32 i = 0; i < t->nresults; i++)

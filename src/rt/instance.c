@@ -209,7 +209,7 @@ static moat_func *wasm_func_create(moat_instance *inst, u32 func_index) {
 static moat_trap *call_start(moat_func *func) {
     moat__slot slots[2] = {0, 0};
     if (func->is_host)
-        return moat__host_call(func, slots);
+        return moat__host_call(func, NULL, slots);
     return moat__interp_invoke(func, slots);
 }
 

@@ -137,13 +137,17 @@ struct moat_trap {
 // A trap of `kind` with the spec's message ("integer divide by zero", ...). Never NULL
 // (falls back to a static out-of-memory trap that moat_trap_delete ignores).
 moat_trap *moat__trap_new(moat_trap_kind kind);
+// A trap of `kind` with a message of its own (copied), e.g. "uninitialized element 2".
+moat_trap *moat__trap_new_message(moat_trap_kind kind, const char *message);
 // Appends a backtrace frame (outermost last). Copies the names. Ignores OOM.
 void moat__trap_push_frame(moat_trap *trap, const moat_module *module, u32 func_index,
                            u64 module_offset);
 
 // Calls a host function with arguments in slots[0..nparams); writes results to
-// slots[0..nresults). Returns NULL or a trap (the host's message; kind MOAT_TRAP_HOST).
-moat_trap *moat__host_call(moat_func *func, moat__slot *slots);
+// slots[0..nresults). `caller` is the calling instance (NULL when called from the host);
+// the callback sees its exports through moat_caller. Returns NULL or a trap (the host's
+// message; kind MOAT_TRAP_HOST).
+moat_trap *moat__host_call(moat_func *func, moat_instance *caller, moat__slot *slots);
 
 // memory.grow: returns the old size in pages, or -1 when growth fails/exceeds the max.
 i64 moat__memory_grow(moat_memory *mem, u64 delta_pages);

@@ -29,7 +29,7 @@ static const char *const trap_messages[] = {
 // Returned when a trap cannot be allocated; moat_trap_delete ignores it.
 static moat_trap oom_trap = {.kind = MOAT_TRAP_HOST, .message = "out of memory"};
 
-static moat_trap *trap_with_message(moat_trap_kind kind, const char *message) {
+moat_trap *moat__trap_new_message(moat_trap_kind kind, const char *message) {
     moat_trap *trap = calloc(1, sizeof *trap);
     if (!trap)
         return &oom_trap;
@@ -46,11 +46,11 @@ moat_trap *moat__trap_new(moat_trap_kind kind) {
     const char *msg = (size_t)kind < MOAT_COUNTOF(trap_messages) && trap_messages[kind]
                           ? trap_messages[kind]
                           : "trap";
-    return trap_with_message(kind, msg);
+    return moat__trap_new_message(kind, msg);
 }
 
 moat_trap *moat_trap_new(const char *message) {
-    return trap_with_message(MOAT_TRAP_HOST, message ? message : "host function trapped");
+    return moat__trap_new_message(MOAT_TRAP_HOST, message ? message : "host function trapped");
 }
 
 void moat_trap_delete(moat_trap *trap) {

@@ -12,6 +12,7 @@
 struct host_state {
     int32_t logged[4];
     int nlogged;
+    bool saw_memory; // the caller's exported memory was visible to the host function
     moat_store *store;
     moat_func *add; // called back from the "reenter" host function
 };
@@ -21,6 +22,7 @@ static moat_trap *host_log(void *env, moat_caller *caller, const moat_val *args,
     struct host_state *st = env;
     if (args[0].of.i32 == 13)
         return moat_trap_new("thirteen is unlucky");
+    st->saw_memory = moat_caller_memory(caller) != NULL;
     if (st->nlogged < 4)
         st->logged[st->nlogged++] = args[0].of.i32;
     return NULL;
@@ -145,6 +147,7 @@ static void run_all(bool bounds_checks) {
     CHECK(!trap);
     CHECK_EQ_INT(st.nlogged, 2);
     CHECK_EQ_INT(st.logged[1], 5);
+    CHECK(st.saw_memory);
     moat_val thirteen = i32v(13);
     moat_func_call(store, export_func(inst, "log_twice"), &thirteen, 1, NULL, 0, &trap);
     CHECK(trap != NULL);

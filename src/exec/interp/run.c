@@ -68,7 +68,7 @@ static MOAT_COLD int moat__interp_host_call(struct moat__vm *vm, const moat__ins
     moat__slot *saved_top = vm->stack_top;
     u32 n = f->type->nparams > f->type->nresults ? f->type->nparams : f->type->nresults;
     vm->stack_top = args + n;
-    moat_trap *trap = moat__host_call(f, args);
+    moat_trap *trap = moat__host_call(f, vm->inst, args);
     vm->stack_top = saved_top;
     if (MOAT_UNLIKELY(trap)) {
         vm->pending_trap = trap;
@@ -228,20 +228,15 @@ static moat_trap *make_trap(struct moat__vm *vm, int kind, struct moat__ctrl *en
         trap = vm->pending_trap;
     else if (kind == MOAT_INTERP_TRAP_OOM)
         trap = moat_trap_new("out of memory while compiling a function");
-    else
-        trap = moat__trap_new((moat_trap_kind)kind);
-    if (!trap) trap = moat__trap_new(MOAT_TRAP_HOST);
-    vm->pending_trap = NULL;
-    if (kind == MOAT_TRAP_UNINITIALIZED_ELEMENT && trap->kind == MOAT_TRAP_UNINITIALIZED_ELEMENT) {
+    else if (kind == MOAT_TRAP_UNINITIALIZED_ELEMENT) {
         // "uninitialized element 2", as the spec interpreter words it.
         char buf[48];
         snprintf(buf, sizeof buf, "uninitialized element %u", vm->trap_aux);
-        char *msg = strdup(buf);
-        if (msg) {
-            free(trap->message);
-            trap->message = msg;
-        }
-    }
+        trap = moat__trap_new_message(MOAT_TRAP_UNINITIALIZED_ELEMENT, buf);
+    } else
+        trap = moat__trap_new((moat_trap_kind)kind);
+    if (!trap) trap = moat__trap_new(MOAT_TRAP_HOST);
+    vm->pending_trap = NULL;
     // Innermost frame: the trapping instruction (unknown after a guard fault); callers:
     // the call instruction just before their return address.
     const moat__insn *pc = vm->trap_pc;
