@@ -33,6 +33,9 @@ if(IS_DIRECTORY ${MOAT_SPEC_CORE})
     add_test(NAME spec.core.${name} COMMAND moat wast ${dir}/${name}.json)
     set_tests_properties(spec.core.${name} PROPERTIES TIMEOUT 600 LABELS spec)
   endforeach()
+  # The explicit-bounds-check memory mode over the whole suite, in one run.
+  add_test(NAME spec.core.all-bounds-checks COMMAND moat wast --bounds-checks ${MOAT_SPEC_SCRIPTS})
+  set_tests_properties(spec.core.all-bounds-checks PROPERTIES TIMEOUT 900 LABELS spec)
   # All scripts in one run, so that the last line is the suite's totals. Not a ctest
   # of its own (it would run the suite twice): `cmake --build B --target spec-summary`.
   add_custom_target(spec-summary
