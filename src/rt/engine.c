@@ -13,8 +13,7 @@ const char *moat_version(void) {
 
 moat_config *moat_config_new(void) {
     moat_config *config = calloc(1, sizeof *config);
-    if (config)
-        config->max_call_depth = MOAT_DEFAULT_CALL_DEPTH;
+    if (config) config->max_call_depth = MOAT_DEFAULT_CALL_DEPTH;
     return config;
 }
 
@@ -30,6 +29,18 @@ void moat_config_max_call_depth_set(moat_config *config, uint32_t depth) {
     config->max_call_depth = depth ? depth : MOAT_DEFAULT_CALL_DEPTH;
 }
 
+void moat_config_max_wasm_stack_set(moat_config *config, size_t bytes) {
+    config->max_wasm_stack = bytes;
+}
+
+void moat_config_consume_fuel_set(moat_config *config, bool enable) {
+    config->consume_fuel = enable;
+}
+
+void moat_config_epoch_interruption_set(moat_config *config, bool enable) {
+    config->epoch_interruption = enable;
+}
+
 moat_error *moat_engine_new(moat_config *config, moat_engine **out) {
     moat_engine *engine = calloc(1, sizeof *engine);
     if (!engine) {
@@ -37,17 +48,21 @@ moat_error *moat_engine_new(moat_config *config, moat_engine **out) {
         return moat__error_oom();
     }
     engine->config.max_call_depth = MOAT_DEFAULT_CALL_DEPTH;
-    if (config)
-        engine->config = *config;
+    if (config) engine->config = *config;
     moat_config_delete(config);
     pthread_mutex_init(&engine->lock, NULL);
     *out = engine;
     return NULL;
 }
 
+// Relaxed: the guest only needs to see the new value eventually, and no other data is
+// published with it.
+void moat_engine_increment_epoch(moat_engine *engine) {
+    __atomic_fetch_add(&engine->epoch, 1, __ATOMIC_RELAXED);
+}
+
 void moat_engine_delete(moat_engine *engine) {
-    if (!engine)
-        return;
+    if (!engine) return;
     for (u32 i = 0; i < engine->ntypes; i++)
         free((void *)engine->types[i].params);
     free(engine->types);
@@ -78,8 +93,7 @@ static u32 signature_hash(u32 nparams, const u8 *params, u32 nresults, const u8 
 static bool index_grow(moat_engine *engine) {
     u32 cap = engine->index_cap ? engine->index_cap * 2 : 128;
     u32 *index = calloc(cap, sizeof *index);
-    if (!index)
-        return false;
+    if (!index) return false;
     for (u32 id = 0; id < engine->ntypes; id++) {
         const struct moat__functype *t = &engine->types[id];
         u32 h = signature_hash(t->nparams, t->params, t->nresults, t->results) & (cap - 1);
@@ -97,8 +111,7 @@ u32 moat__engine_type_id(moat_engine *engine, u32 nparams, const u8 *params, u32
                          const u8 *results) {
     pthread_mutex_lock(&engine->lock);
     u32 id = MOAT_NO_INDEX;
-    if ((engine->ntypes + 1) * 2 > engine->index_cap && !index_grow(engine))
-        goto done;
+    if ((engine->ntypes + 1) * 2 > engine->index_cap && !index_grow(engine)) goto done;
     u32 mask = engine->index_cap - 1;
     u32 h = signature_hash(nparams, params, nresults, results) & mask;
     for (; engine->index[h]; h = (h + 1) & mask) {
@@ -111,22 +124,20 @@ u32 moat__engine_type_id(moat_engine *engine, u32 nparams, const u8 *params, u32
     if (engine->ntypes == engine->cap_types) {
         u32 cap = engine->cap_types ? engine->cap_types * 2 : 64;
         struct moat__functype *types = realloc(engine->types, cap * sizeof *types);
-        if (!types)
-            goto done;
+        if (!types) goto done;
         engine->types = types;
         engine->cap_types = cap;
     }
     u8 *copy = malloc((size_t)nparams + nresults + 1);
-    if (!copy)
-        goto done;
-    if (nparams)
-        memcpy(copy, params, nparams);
-    if (nresults)
-        memcpy(copy + nparams, results, nresults);
+    if (!copy) goto done;
+    if (nparams) memcpy(copy, params, nparams);
+    if (nresults) memcpy(copy + nparams, results, nresults);
     id = engine->ntypes++;
-    engine->types[id] = (struct moat__functype){
-        .nparams = nparams, .nresults = nresults, .params = copy,
-        .results = copy + nparams, .type_id = id};
+    engine->types[id] = (struct moat__functype){.nparams = nparams,
+                                                .nresults = nresults,
+                                                .params = copy,
+                                                .results = copy + nparams,
+                                                .type_id = id};
     engine->index[h] = id + 1;
 done:
     pthread_mutex_unlock(&engine->lock);

@@ -15,11 +15,9 @@ struct moat_caller {
 
 moat_functype *moat_functype_new(const moat_valkind *params, size_t nparams,
                                  const moat_valkind *results, size_t nresults) {
-    if (nparams > UINT32_MAX || nresults > UINT32_MAX)
-        return NULL;
+    if (nparams > UINT32_MAX || nresults > UINT32_MAX) return NULL;
     moat_functype *type = calloc(1, sizeof *type + nparams + nresults + 1);
-    if (!type)
-        return NULL;
+    if (!type) return NULL;
     u8 *bytes = (u8 *)(type + 1);
     for (size_t i = 0; i < nparams; i++)
         bytes[i] = (u8)params[i];
@@ -53,13 +51,11 @@ moat_valkind moat_functype_result(const moat_functype *type, size_t i) {
     return (moat_valkind)type->t.results[i];
 }
 
-moat_error *moat_func_new(moat_store *store, const moat_functype *type,
-                          moat_host_callback callback, void *env, void (*finalizer)(void *env),
-                          moat_func **out) {
+moat_error *moat_func_new(moat_store *store, const moat_functype *type, moat_host_callback callback,
+                          void *env, void (*finalizer)(void *env), moat_func **out) {
     moat_func *func = calloc(1, sizeof *func);
     moat_functype *copy = calloc(1, sizeof *copy + type->t.nparams + type->t.nresults + 1);
-    if (!func || !copy)
-        goto oom;
+    if (!func || !copy) goto oom;
     u8 *bytes = (u8 *)(copy + 1);
     memcpy(bytes, type->t.params, type->t.nparams);
     memcpy(bytes + type->t.nparams, type->t.results, type->t.nresults);
@@ -68,8 +64,7 @@ moat_error *moat_func_new(moat_store *store, const moat_functype *type,
     copy->t.results = bytes + type->t.nparams;
     copy->t.type_id = moat__engine_type_id(store->engine, copy->t.nparams, copy->t.params,
                                            copy->t.nresults, copy->t.results);
-    if (copy->t.type_id == MOAT_NO_INDEX)
-        goto oom;
+    if (copy->t.type_id == MOAT_NO_INDEX) goto oom;
     func->store = store;
     func->is_host = true;
     func->callback = callback;
@@ -77,29 +72,25 @@ moat_error *moat_func_new(moat_store *store, const moat_functype *type,
     func->finalizer = finalizer;
     func->owned_type = copy;
     func->type = &copy->t;
-    if (!moat__store_track(store, func, MOAT_EXTERN_FUNC))
-        goto oom;
+    if (!moat__store_track(store, func, MOAT_EXTERN_FUNC)) goto oom;
     *out = func;
     return NULL;
 oom:
     free(copy);
     free(func);
-    if (finalizer)
-        finalizer(env);
+    if (finalizer) finalizer(env);
     return moat__error_oom();
 }
 
 const moat_functype *moat_func_type(const moat_func *func) {
-    if (func->owned_type)
-        return func->owned_type;
+    if (func->owned_type) return func->owned_type;
     const moat_module *module = func->instance->module;
     return &module->types[module->ir->func_type_index[func->func_index]];
 }
 
 moat_memory *moat_caller_memory(moat_caller *caller) {
     moat_instance *inst = caller->instance;
-    if (!inst)
-        return NULL;
+    if (!inst) return NULL;
     for (u32 i = 0; i < inst->ir->nexports; i++) {
         const struct moat__export *e = &inst->ir->exports[i];
         if (e->kind == MOAT__EXTERN_MEMORY && e->name.len == 6
@@ -113,6 +104,10 @@ moat_store *moat_caller_store(moat_caller *caller) {
     return caller->store;
 }
 
+bool moat_caller_export_get(moat_caller *caller, moat_name name, moat_extern *out) {
+    return caller->instance && moat_instance_export_get(caller->instance, name, out);
+}
+
 // Arguments and results of up to this many values convert without allocating.
 #define INLINE_VALUES 16
 
@@ -123,8 +118,7 @@ moat_trap *moat__host_call(moat_func *func, moat_instance *caller_instance, moat
     size_t n = (size_t)t->nparams + t->nresults;
     if (n > INLINE_VALUES) {
         vals = malloc(n * sizeof *vals);
-        if (!vals)
-            return moat_trap_new("out of memory calling a host function");
+        if (!vals) return moat_trap_new("out of memory calling a host function");
     }
     moat_val *args = vals, *results = vals + t->nparams;
     for (u32 i = 0; i < t->nparams; i++)
@@ -136,18 +130,16 @@ moat_trap *moat__host_call(moat_func *func, moat_instance *caller_instance, moat
     if (!trap)
         for (u32 i = 0; i < t->nresults; i++)
             moat__val_to_slot(&results[i], &slots[i]);
-    if (vals != inline_vals)
-        free(vals);
+    if (vals != inline_vals) free(vals);
     return trap;
 }
 
-moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *args,
-                           size_t nargs, moat_val *results, size_t nresults, moat_trap **trap) {
+moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *args, size_t nargs,
+                           moat_val *results, size_t nresults, moat_trap **trap) {
     *trap = NULL;
     const struct moat__functype *t = func->type;
     if (func->store != store)
-        return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
-                               "function belongs to another store");
+        return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET, "function belongs to another store");
     if (nargs != t->nparams || nresults != t->nresults)
         return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
                                "function takes %u arguments and returns %u results; called "
@@ -155,10 +147,9 @@ moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *a
                                t->nparams, t->nresults, nargs, nresults);
     for (size_t i = 0; i < nargs; i++)
         if ((u8)args[i].kind != t->params[i])
-            return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
-                                   "argument %zu is %s, expected %s", i,
-                                   moat__valtype_name((u8)args[i].kind),
-                                   moat__valtype_name(t->params[i]));
+            return moat__error_new(
+                MOAT_ERROR_API, MOAT_NO_OFFSET, "argument %zu is %s, expected %s", i,
+                moat__valtype_name((u8)args[i].kind), moat__valtype_name(t->params[i]));
     if (func->is_host) {
         for (u32 i = 0; i < t->nresults; i++)
             moat__slot_to_val(0, t->results[i], &results[i]);
@@ -169,17 +160,25 @@ moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *a
     // Two slots per value leaves room for v128.
     size_t nslots = 2 * (nargs > nresults ? nargs : nresults);
     moat__slot inline_slots[2 * INLINE_VALUES];
-    moat__slot *slots = nslots <= MOAT_COUNTOF(inline_slots) ? inline_slots
-                                                              : calloc(nslots, sizeof *slots);
-    if (!slots)
-        return moat__error_oom();
+    moat__slot *slots =
+        nslots <= MOAT_COUNTOF(inline_slots) ? inline_slots : calloc(nslots, sizeof *slots);
+    if (!slots) return moat__error_oom();
     for (size_t i = 0; i < nargs; i++)
         moat__val_to_slot(&args[i], &slots[i]);
     *trap = moat__interp_invoke(func, slots);
     if (!*trap)
         for (size_t i = 0; i < nresults; i++)
             moat__slot_to_val(slots[i], t->results[i], &results[i]);
-    if (slots != inline_slots)
-        free(slots);
+    if (slots != inline_slots) free(slots);
     return NULL;
+}
+
+moat_error *moat_instance_call(moat_instance *instance, const char *name, const moat_val *args,
+                               size_t nargs, moat_val *results, size_t nresults, moat_trap **trap) {
+    *trap = NULL;
+    moat_extern ext;
+    if (!moat_instance_export_get(instance, moat_name_from(name), &ext)
+        || ext.kind != MOAT_EXTERN_FUNC)
+        return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET, "no exported function '%s'", name);
+    return moat_func_call(instance->store, ext.of.func, args, nargs, results, nresults, trap);
 }

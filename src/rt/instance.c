@@ -14,8 +14,7 @@
 #define CONST_STACK 64
 
 // Evaluates a validated constant expression to one value (two slots for v128).
-static bool eval_const(const moat_instance *inst, struct moat__const_expr expr,
-                       moat__slot *out) {
+static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, moat__slot *out) {
     const struct moat__module_ir *ir = inst->ir;
     moat__cursor c = {.base = ir->bytes, .p = ir->bytes + expr.start, .end = ir->bytes + expr.end};
     moat__slot stack[CONST_STACK];
@@ -24,60 +23,63 @@ static bool eval_const(const moat_instance *inst, struct moat__const_expr expr,
         u8 op;
         u32 idx;
         i64 s;
-        if (!moat__read_u8(&c, &op))
-            return false;
-        if (sp >= CONST_STACK)
-            return false;
+        if (!moat__read_u8(&c, &op)) return false;
+        if (sp >= CONST_STACK) return false;
         switch (op) {
         case 0x41: // i32.const
-            if (!moat__read_sleb(&c, 32, &s))
-                return false;
+            if (!moat__read_sleb(&c, 32, &s)) return false;
             stack[sp++] = (u32)s;
             break;
         case 0x42: // i64.const
-            if (!moat__read_sleb(&c, 64, &s))
-                return false;
+            if (!moat__read_sleb(&c, 64, &s)) return false;
             stack[sp++] = (u64)s;
             break;
         case 0x43: { // f32.const
             u32 bits;
-            if (!moat__read_fixed32(&c, &bits))
-                return false;
+            if (!moat__read_fixed32(&c, &bits)) return false;
             stack[sp++] = bits;
             break;
         }
         case 0x44: { // f64.const
             u64 bits;
-            if (!moat__read_fixed64(&c, &bits))
-                return false;
+            if (!moat__read_fixed64(&c, &bits)) return false;
             stack[sp++] = bits;
             break;
         }
         case 0xD0: // ref.null t
-            if (!moat__read_sleb(&c, 33, &s))
-                return false;
+            if (!moat__read_sleb(&c, 33, &s)) return false;
             stack[sp++] = 0;
             break;
         case 0xD2: // ref.func x
-            if (!moat__read_u32(&c, &idx) || idx >= ir->nfuncs)
-                return false;
+            if (!moat__read_u32(&c, &idx) || idx >= ir->nfuncs) return false;
             stack[sp++] = (u64)(uintptr_t)inst->funcs[idx];
             break;
         case 0x23: // global.get x
-            if (!moat__read_u32(&c, &idx) || idx >= ir->nglobals)
-                return false;
+            if (!moat__read_u32(&c, &idx) || idx >= ir->nglobals) return false;
             stack[sp++] = inst->globals[idx]->value[0];
             break;
         // extended constant expressions (WebAssembly 3.0)
-        case 0x6A: case 0x6B: case 0x6C: case 0x7C: case 0x7D: case 0x7E: {
-            if (sp < 2)
-                return false;
+        case 0x6A:
+        case 0x6B:
+        case 0x6C:
+        case 0x7C:
+        case 0x7D:
+        case 0x7E: {
+            if (sp < 2) return false;
             u64 b = stack[--sp], a = stack[sp - 1], r;
             bool is32 = op <= 0x6C;
             switch (op) {
-            case 0x6A: case 0x7C: r = a + b; break;
-            case 0x6B: case 0x7D: r = a - b; break;
-            default: r = a * b; break;
+            case 0x6A:
+            case 0x7C:
+                r = a + b;
+                break;
+            case 0x6B:
+            case 0x7D:
+                r = a - b;
+                break;
+            default:
+                r = a * b;
+                break;
             }
             stack[sp - 1] = is32 ? (u32)r : r;
             break;
@@ -86,8 +88,7 @@ static bool eval_const(const moat_instance *inst, struct moat__const_expr expr,
             return false;
         }
     }
-    if (sp != 1)
-        return false;
+    if (sp != 1) return false;
     out[0] = stack[0];
     out[1] = 0;
     return true;
@@ -102,13 +103,11 @@ static void format_externtype(char *buf, size_t size, const moat_module *module,
         for (u32 i = 0; i < t->nparams && n < size; i++)
             n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "",
                                   moat__valtype_name(t->params[i]));
-        if (n < size)
-            n += (size_t)snprintf(buf + n, size - n, ") -> (");
+        if (n < size) n += (size_t)snprintf(buf + n, size - n, ") -> (");
         for (u32 i = 0; i < t->nresults && n < size; i++)
             n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "",
                                   moat__valtype_name(t->results[i]));
-        if (n < size)
-            snprintf(buf + n, size - n, ")");
+        if (n < size) snprintf(buf + n, size - n, ")");
         break;
     }
     case MOAT__EXTERN_TABLE:
@@ -117,8 +116,7 @@ static void format_externtype(char *buf, size_t size, const moat_module *module,
         const struct moat__limits *l = is_table ? &((const struct moat__tabletype *)desc)->limits
                                                 : &((const struct moat__memtype *)desc)->limits;
         char max[32] = "";
-        if (l->has_max)
-            snprintf(max, sizeof max, "..%llu", (unsigned long long)l->max);
+        if (l->has_max) snprintf(max, sizeof max, "..%llu", (unsigned long long)l->max);
         snprintf(buf, size, "%s %llu%s %s", is_table ? "table" : "memory",
                  (unsigned long long)l->min, max,
                  is_table ? moat__valtype_name(((const struct moat__tabletype *)desc)->elem_type)
@@ -136,8 +134,7 @@ static void format_externtype(char *buf, size_t size, const moat_module *module,
 }
 
 static const void *import_desc(const moat_module *module, const struct moat__import *imp) {
-    if (imp->kind == MOAT__EXTERN_FUNC)
-        return &module->ir->types[imp->desc.type_index];
+    if (imp->kind == MOAT__EXTERN_FUNC) return &module->ir->types[imp->desc.type_index];
     return &imp->desc;
 }
 
@@ -153,17 +150,14 @@ moat_error *moat__import_error(const moat_module *module, u32 import_index, cons
 }
 
 static bool limits_match(moat_limits actual, struct moat__limits expected) {
-    if (actual.min < expected.min)
-        return false;
-    if (expected.has_max && (!actual.has_max || actual.max > expected.max))
-        return false;
+    if (actual.min < expected.min) return false;
+    if (expected.has_max && (!actual.has_max || actual.max > expected.max)) return false;
     return true;
 }
 
 static const char *import_mismatch(const moat_module *module, const struct moat__import *imp,
                                    const moat_extern *ext) {
-    if ((u8)ext->kind != imp->kind)
-        return "wrong kind of item";
+    if ((u8)ext->kind != imp->kind) return "wrong kind of item";
     switch (imp->kind) {
     case MOAT__EXTERN_FUNC:
         return ext->of.func->type->type_id == module->ir->types[imp->desc.type_index].type_id
@@ -172,20 +166,17 @@ static const char *import_mismatch(const moat_module *module, const struct moat_
     case MOAT__EXTERN_TABLE: {
         const moat_table *t = ext->of.table;
         moat_limits actual = {t->size, t->type.limits.max, t->type.limits.has_max};
-        if ((u8)t->type.elem != imp->desc.table.elem_type)
-            return "element type differs";
+        if ((u8)t->type.elem != imp->desc.table.elem_type) return "element type differs";
         return limits_match(actual, imp->desc.table.limits) ? NULL : "limits differ";
     }
     case MOAT__EXTERN_MEMORY: {
         const moat_memory *m = ext->of.memory;
-        moat_limits actual = {m->size / MOAT_PAGE_SIZE, m->type.limits.max,
-                              m->type.limits.has_max};
+        moat_limits actual = {m->size / MOAT_PAGE_SIZE, m->type.limits.max, m->type.limits.has_max};
         return limits_match(actual, imp->desc.memory.limits) ? NULL : "limits differ";
     }
     default: {
         const moat_global *g = ext->of.global;
-        if ((u8)g->type.kind != imp->desc.global.valtype)
-            return "value type differs";
+        if ((u8)g->type.kind != imp->desc.global.valtype) return "value type differs";
         return g->type.is_mutable == imp->desc.global.is_mutable ? NULL : "mutability differs";
     }
     }
@@ -193,8 +184,7 @@ static const char *import_mismatch(const moat_module *module, const struct moat_
 
 static moat_func *wasm_func_create(moat_instance *inst, u32 func_index) {
     moat_func *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     f->store = inst->store;
     f->type = moat__func_type(inst->ir, func_index);
     f->instance = inst;
@@ -208,8 +198,7 @@ static moat_func *wasm_func_create(moat_instance *inst, u32 func_index) {
 
 static moat_trap *call_start(moat_func *func) {
     moat__slot slots[2] = {0, 0};
-    if (func->is_host)
-        return moat__host_call(func, NULL, slots);
+    if (func->is_host) return moat__host_call(func, NULL, slots);
     return moat__interp_invoke(func, slots);
 }
 
@@ -233,30 +222,43 @@ static moat_error *build(moat_instance *inst, const moat_extern *imports) {
     for (u32 i = 0; i < ir->nimports; i++) {
         const moat_extern *ext = &imports[i];
         switch (ir->imports[i].kind) {
-        case MOAT__EXTERN_FUNC: inst->funcs[nf++] = ext->of.func; break;
-        case MOAT__EXTERN_TABLE: inst->tables[nt++] = ext->of.table; break;
-        case MOAT__EXTERN_MEMORY: inst->mems[nm++] = ext->of.memory; break;
-        default: inst->globals[ng++] = ext->of.global; break;
+        case MOAT__EXTERN_FUNC:
+            inst->funcs[nf++] = ext->of.func;
+            break;
+        case MOAT__EXTERN_TABLE:
+            inst->tables[nt++] = ext->of.table;
+            break;
+        case MOAT__EXTERN_MEMORY:
+            inst->mems[nm++] = ext->of.memory;
+            break;
+        default:
+            inst->globals[ng++] = ext->of.global;
+            break;
         }
     }
     for (u32 i = ir->nfunc_imports; i < ir->nfuncs; i++)
-        if (!(inst->funcs[i] = wasm_func_create(inst, i)))
-            return moat__error_oom();
+        if (!(inst->funcs[i] = wasm_func_create(inst, i))) return moat__error_oom();
     for (u32 i = ir->ntable_imports; i < ir->ntables; i++)
         if (!(inst->tables[i] = moat__table_create(store, &ir->tables[i], NULL)))
             return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
                                    "cannot allocate table %u (%llu elements)", i,
                                    (unsigned long long)ir->tables[i].limits.min);
     for (u32 i = ir->nmem_imports; i < ir->nmems; i++)
-        if (!(inst->mems[i] = moat__memory_create(store, &ir->mems[i])))
+        if (!(inst->mems[i] = moat__memory_create(store, &ir->mems[i]))) {
+            if (ir->mems[i].limits.min > store->max_memory_size / MOAT_PAGE_SIZE)
+                return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
+                                       "memory %u needs %llu pages, more than the store's "
+                                       "limit of %llu bytes",
+                                       i, (unsigned long long)ir->mems[i].limits.min,
+                                       (unsigned long long)store->max_memory_size);
             return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
                                    "cannot allocate memory %u (%llu pages)", i,
                                    (unsigned long long)ir->mems[i].limits.min);
+        }
     for (u32 i = ir->nglobal_imports; i < ir->nglobals; i++) {
-        moat_global *g = moat__global_create(store, ir->globals[i].valtype,
-                                             ir->globals[i].is_mutable);
-        if (!g)
-            return moat__error_oom();
+        moat_global *g =
+            moat__global_create(store, ir->globals[i].valtype, ir->globals[i].is_mutable);
+        if (!g) return moat__error_oom();
         if (!eval_const(inst, ir->global_inits[i - ir->nglobal_imports], g->value))
             return moat__error_new(MOAT_ERROR_INVALID, MOAT_NO_OFFSET,
                                    "constant expression of global %u cannot be evaluated", i);
@@ -267,18 +269,25 @@ static moat_error *build(moat_instance *inst, const moat_extern *imports) {
         moat_extern *out = &inst->exports[i];
         out->kind = (moat_externkind)e->kind;
         switch (e->kind) {
-        case MOAT__EXTERN_FUNC: out->of.func = inst->funcs[e->index]; break;
-        case MOAT__EXTERN_TABLE: out->of.table = inst->tables[e->index]; break;
-        case MOAT__EXTERN_MEMORY: out->of.memory = inst->mems[e->index]; break;
-        default: out->of.global = inst->globals[e->index]; break;
+        case MOAT__EXTERN_FUNC:
+            out->of.func = inst->funcs[e->index];
+            break;
+        case MOAT__EXTERN_TABLE:
+            out->of.table = inst->tables[e->index];
+            break;
+        case MOAT__EXTERN_MEMORY:
+            out->of.memory = inst->mems[e->index];
+            break;
+        default:
+            out->of.global = inst->globals[e->index];
+            break;
         }
     }
     for (u32 i = 0; i < ir->nelems; i++) {
         const struct moat__elem *seg = &ir->elems[i];
         struct moat__elem_inst *ei = &inst->elems[i];
         ei->refs = calloc(seg->count + 1, sizeof *ei->refs);
-        if (!ei->refs)
-            return moat__error_oom();
+        if (!ei->refs) return moat__error_oom();
         ei->count = seg->count;
         for (u32 j = 0; j < seg->count; j++) {
             moat__slot v[2];
@@ -316,14 +325,12 @@ static moat_trap *initialize(moat_instance *inst) {
                 return moat__trap_new(MOAT_TRAP_TABLE_OUT_OF_BOUNDS);
             memcpy(table->elems + dst, ei->refs, (size_t)ei->count * sizeof *ei->refs);
         }
-        if (seg->mode != MOAT__SEG_PASSIVE)
-            ei->count = 0; // elem.drop
+        if (seg->mode != MOAT__SEG_PASSIVE) ei->count = 0; // elem.drop
     }
     for (u32 i = 0; i < ir->ndatas; i++) {
         const struct moat__data *seg = &ir->datas[i];
         struct moat__data_inst *di = &inst->datas[i];
-        if (seg->mode != MOAT__SEG_ACTIVE)
-            continue;
+        if (seg->mode != MOAT__SEG_ACTIVE) continue;
         moat__slot off[2];
         if (!eval_const(inst, seg->offset_expr, off))
             return moat__trap_new(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
@@ -331,12 +338,10 @@ static moat_trap *initialize(moat_instance *inst) {
         u64 dst = (u32)off[0];
         if (dst > mem->size || di->len > mem->size - dst)
             return moat__trap_new(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
-        if (di->len)
-            memcpy(mem->base + dst, di->bytes, di->len);
+        if (di->len) memcpy(mem->base + dst, di->bytes, di->len);
         di->len = 0; // data.drop
     }
-    if (ir->has_start)
-        return call_start(inst->funcs[ir->start_func]);
+    if (ir->has_start) return call_start(inst->funcs[ir->start_func]);
     return NULL;
 }
 
@@ -350,16 +355,13 @@ moat_error *moat_instance_new(moat_store *store, const moat_module *module,
                                "module and store belong to different engines");
     if (nimports != ir->nimports)
         return moat__error_new(MOAT_ERROR_UNLINKABLE, MOAT_NO_OFFSET,
-                               "module needs %u imports, %zu were given", ir->nimports,
-                               nimports);
+                               "module needs %u imports, %zu were given", ir->nimports, nimports);
     for (u32 i = 0; i < ir->nimports; i++) {
         const char *why = import_mismatch(module, &ir->imports[i], &imports[i]);
-        if (why)
-            return moat__import_error(module, i, "incompatible import type", why);
+        if (why) return moat__import_error(module, i, "incompatible import type", why);
     }
     moat_instance *inst = calloc(1, sizeof *inst);
-    if (!inst)
-        return moat__error_oom();
+    if (!inst) return moat__error_oom();
     inst->store = store;
     inst->module = (moat_module *)module;
     inst->ir = ir;
@@ -370,11 +372,9 @@ moat_error *moat_instance_new(moat_store *store, const moat_module *module,
         return moat__error_oom();
     }
     moat_error *err = build(inst, imports);
-    if (err)
-        return err;
+    if (err) return err;
     *trap = initialize(inst);
-    if (*trap)
-        return NULL;
+    if (*trap) return NULL;
     *out = inst;
     return NULL;
 }

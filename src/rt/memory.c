@@ -13,27 +13,28 @@
 // u32 address + u32 offset + an 8-byte access (16 for v128) stays below this.
 #define GUARD_RESERVATION (((u64)8 << 30) + ((u64)1 << 16))
 
-static u64 effective_max_pages(const struct moat__memtype *type) {
+// The declared maximum, capped by the spec's 4 GiB and the store's limit
+// (moat_store_max_memory_size_set): growth past it fails as memory.grow's -1.
+static u64 effective_max_pages(const moat_store *store, const struct moat__memtype *type) {
     u64 max = type->limits.has_max ? type->limits.max : MOAT_MAX_PAGES32;
-    return max > MOAT_MAX_PAGES32 ? MOAT_MAX_PAGES32 : max;
+    if (max > MOAT_MAX_PAGES32) max = MOAT_MAX_PAGES32;
+    u64 store_max = store->max_memory_size / MOAT_PAGE_SIZE;
+    return max > store_max ? store_max : max;
 }
 
 moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type) {
     moat_memory *mem = calloc(1, sizeof *mem);
-    if (!mem)
-        return NULL;
+    if (!mem) return NULL;
     mem->store = store;
     mem->type.limits = moat__limits_public(type->limits);
-    mem->max_pages = effective_max_pages(type);
+    mem->max_pages = effective_max_pages(store, type);
     u64 size = type->limits.min * MOAT_PAGE_SIZE;
-    if (type->limits.min > mem->max_pages)
-        goto fail;
+    if (type->limits.min > mem->max_pages) goto fail;
     if (!store->engine->config.bounds_checks) {
         mem->guarded = true;
         mem->reserved = GUARD_RESERVATION;
         mem->base = moat__os_reserve(mem->reserved);
-        if (!mem->base)
-            goto fail;
+        if (!mem->base) goto fail;
         if (!moat__os_commit(mem->base, size)) {
             moat__os_release(mem->base, mem->reserved);
             goto fail;
@@ -41,8 +42,7 @@ moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *
     } else {
         // +1 so a zero-page memory still has a distinct non-NULL base.
         mem->base = calloc(1, size + 1);
-        if (!mem->base)
-            goto fail;
+        if (!mem->base) goto fail;
         mem->reserved = size;
     }
     mem->size = size;
@@ -61,18 +61,14 @@ fail:
 
 i64 moat__memory_grow(moat_memory *mem, u64 delta_pages) {
     u64 old_pages = mem->size / MOAT_PAGE_SIZE;
-    if (delta_pages > mem->max_pages - old_pages)
-        return -1;
+    if (delta_pages > mem->max_pages - old_pages) return -1;
     u64 new_size = (old_pages + delta_pages) * MOAT_PAGE_SIZE;
-    if (delta_pages == 0)
-        return (i64)old_pages;
+    if (delta_pages == 0) return (i64)old_pages;
     if (mem->guarded) {
-        if (!moat__os_commit(mem->base + mem->size, new_size - mem->size))
-            return -1;
+        if (!moat__os_commit(mem->base + mem->size, new_size - mem->size)) return -1;
     } else {
         u8 *base = realloc(mem->base, new_size + 1);
-        if (!base)
-            return -1;
+        if (!base) return -1;
         memset(base + mem->size, 0, new_size - mem->size);
         mem->base = base;
         mem->reserved = new_size;
@@ -114,21 +110,18 @@ moat_error *moat_memory_grow(moat_memory *memory, uint64_t delta, uint64_t *out_
         return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
                                "memory cannot grow by %llu pages (maximum %llu pages)",
                                (unsigned long long)delta, (unsigned long long)memory->max_pages);
-    if (out_old_pages)
-        *out_old_pages = (u64)old;
+    if (out_old_pages) *out_old_pages = (u64)old;
     return NULL;
 }
 
 bool moat_memory_read(const moat_memory *memory, uint64_t offset, void *buf, size_t len) {
-    if (offset > memory->size || len > memory->size - offset)
-        return false;
+    if (offset > memory->size || len > memory->size - offset) return false;
     memcpy(buf, memory->base + offset, len);
     return true;
 }
 
 bool moat_memory_write(moat_memory *memory, uint64_t offset, const void *buf, size_t len) {
-    if (offset > memory->size || len > memory->size - offset)
-        return false;
+    if (offset > memory->size || len > memory->size - offset) return false;
     memcpy(memory->base + offset, buf, len);
     return true;
 }

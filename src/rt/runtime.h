@@ -17,10 +17,14 @@ typedef u64 moat__slot;
 #define MOAT_PAGE_SIZE          65536u
 #define MOAT_MAX_PAGES32        65536u
 #define MOAT_DEFAULT_CALL_DEPTH 20000u
+#define MOAT_DEFAULT_WASM_STACK ((size_t)8 << 20) // 1 Mi slots of 8 bytes
 
 struct moat_config {
     bool bounds_checks;
+    bool consume_fuel;       // translator emits fuel checks (rt/limits.c)
+    bool epoch_interruption; // translator emits epoch checks
     u32 max_call_depth;
+    size_t max_wasm_stack; // bytes of interpreter value stack; 0 = MOAT_DEFAULT_WASM_STACK
 };
 
 struct moat_engine {
@@ -29,6 +33,7 @@ struct moat_engine {
     u32 ntypes, cap_types;
     struct moat__functype *types; // canonical function types; id = index
     u32 *index, index_cap;        // hash index over types (rt/engine.c)
+    u64 epoch;                    // bumped by moat_engine_increment_epoch (atomic)
 };
 
 // Registers `type` in the engine's canonical set and returns its id (equal ids <=> equal
@@ -45,10 +50,10 @@ struct moat__code; // compiled function, owned by exec/interp
 struct moat_module {
     moat_engine *engine;
     struct moat__module_ir *ir;
-    moat_functype *types;        // public view of ir->types (type_id filled in)
-    struct moat__code **code;    // [nfuncs - nfunc_imports]; compiled lazily by the
-                                 // interpreter, published with an atomic store
-    int refcount;                // module handle + live instances (atomic)
+    moat_functype *types;     // public view of ir->types (type_id filled in)
+    struct moat__code **code; // [nfuncs - nfunc_imports]; compiled lazily by the
+                              // interpreter, published with an atomic store
+    int refcount;             // module handle + live instances (atomic)
 };
 
 struct moat_func {
@@ -67,18 +72,18 @@ struct moat_func {
 
 struct moat_memory {
     u8 *base;
-    u64 size;       // bytes currently accessible
-    u64 max_pages;  // effective maximum (declared max or the 4 GiB limit)
-    u64 reserved;   // bytes of address space reserved (guard mode) or allocated
-    bool guarded;   // reservation covers every u32 address + u32 offset: no checks needed
+    u64 size;      // bytes currently accessible
+    u64 max_pages; // effective maximum (declared max or the 4 GiB limit)
+    u64 reserved;  // bytes of address space reserved (guard mode) or allocated
+    bool guarded;  // reservation covers every u32 address + u32 offset: no checks needed
     moat_memorytype type;
     moat_store *store;
 };
 
 struct moat_table {
-    void **elems;    // funcref: moat_func *, externref: host pointer; NULL = null
+    void **elems; // funcref: moat_func *, externref: host pointer; NULL = null
     u32 size;
-    u32 max;         // effective maximum
+    u32 max; // effective maximum
     u32 capacity;
     moat_tabletype type;
     moat_store *store;
@@ -104,13 +109,13 @@ struct moat_instance {
     moat_store *store;
     moat_module *module;
     const struct moat__module_ir *ir;
-    moat_func **funcs;      // [ir->nfuncs]
-    moat_table **tables;    // [ir->ntables]
-    moat_memory **mems;     // [ir->nmems]
-    moat_global **globals;  // [ir->nglobals]
+    moat_func **funcs;             // [ir->nfuncs]
+    moat_table **tables;           // [ir->ntables]
+    moat_memory **mems;            // [ir->nmems]
+    moat_global **globals;         // [ir->nglobals]
     struct moat__elem_inst *elems; // [ir->nelems]
     struct moat__data_inst *datas; // [ir->ndatas]
-    moat_extern *exports;   // [ir->nexports]
+    moat_extern *exports;          // [ir->nexports]
 };
 
 struct moat_store {
@@ -119,8 +124,17 @@ struct moat_store {
     void **objects;
     u8 *object_kinds;
     size_t nobjects, cap_objects;
-    void *interp;       // per-store interpreter state (value stack ...), owned by interp
+    void *interp; // per-store interpreter state (value stack ...), owned by interp
     struct moat__activation *activation; // innermost host->wasm entry (rt/trap.c)
+    void *data;                          // moat_store_data
+    void (*data_finalizer)(void *data);
+    // Limits (rt/limits.c). The first three are read by the interpreter's checks at loop
+    // headers and function entries, which are only emitted when the engine's config asks.
+    i64 fuel;               // remaining fuel; a check that would take it below 0 traps
+    u64 epoch_deadline;     // trap "interrupted" once *epoch >= this; UINT64_MAX = never
+    const u64 *epoch;       // &engine->epoch
+    u64 max_memory_size;    // bytes per linear memory; UINT64_MAX = the spec's limit
+    u64 max_table_elements; // per table; UINT64_MAX = implementation limit
 };
 
 struct moat_trap {

@@ -10,21 +10,38 @@
 
 moat_store *moat_store_new(moat_engine *engine) {
     moat_store *store = calloc(1, sizeof *store);
-    if (store)
-        store->engine = engine;
+    if (!store) return NULL;
+    store->engine = engine;
+    store->epoch = &engine->epoch;
+    store->epoch_deadline = UINT64_MAX;
+    store->fuel = 0; // as in Wasmtime: a fuel-consuming engine runs nothing until refuelled
+    store->max_memory_size = UINT64_MAX;
+    store->max_table_elements = UINT64_MAX;
     return store;
+}
+
+void moat_store_data_set(moat_store *store, void *data, void (*finalizer)(void *data)) {
+    if (store->data_finalizer) store->data_finalizer(store->data);
+    store->data = data;
+    store->data_finalizer = finalizer;
+}
+
+void *moat_store_data(const moat_store *store) {
+    return store->data;
+}
+
+moat_engine *moat_store_engine(const moat_store *store) {
+    return store->engine;
 }
 
 bool moat__store_track(moat_store *store, void *object, u8 kind) {
     if (store->nobjects == store->cap_objects) {
         size_t cap = store->cap_objects ? store->cap_objects * 2 : 32;
         void **objects = realloc(store->objects, cap * sizeof *objects);
-        if (!objects)
-            return false;
+        if (!objects) return false;
         store->objects = objects;
         u8 *kinds = realloc(store->object_kinds, cap);
-        if (!kinds)
-            return false;
+        if (!kinds) return false;
         store->object_kinds = kinds;
         store->cap_objects = cap;
     }
@@ -50,16 +67,14 @@ static void free_instance(moat_instance *inst) {
 }
 
 void moat_store_delete(moat_store *store) {
-    if (!store)
-        return;
+    if (!store) return;
     moat__interp_store_free(store);
     for (size_t i = store->nobjects; i-- > 0;) {
         void *obj = store->objects[i];
         switch (store->object_kinds[i]) {
         case MOAT_EXTERN_FUNC: {
             moat_func *f = obj;
-            if (f->finalizer)
-                f->finalizer(f->env);
+            if (f->finalizer) f->finalizer(f->env);
             moat_functype_delete(f->owned_type);
             free(f);
             break;
@@ -87,5 +102,7 @@ void moat_store_delete(moat_store *store) {
     }
     free(store->objects);
     free(store->object_kinds);
+    // Last: host function finalizers above may still use the store's data.
+    if (store->data_finalizer) store->data_finalizer(store->data);
     free(store);
 }

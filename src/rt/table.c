@@ -10,18 +10,21 @@
 // allocation failure (table.grow returns -1). docs/limits.md.
 #define MAX_TABLE_ELEMS 10000000u
 
-moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *type,
-                               void *init) {
-    if (type->limits.min > MAX_TABLE_ELEMS)
-        return NULL;
+moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *type, void *init) {
+    if (type->limits.min > MAX_TABLE_ELEMS) return NULL;
     moat_table *table = calloc(1, sizeof *table);
-    if (!table)
-        return NULL;
+    if (!table) return NULL;
     table->store = store;
     table->type.elem = (moat_valkind)type->elem_type;
     table->type.limits = moat__limits_public(type->limits);
     u64 max = type->limits.has_max ? type->limits.max : UINT32_MAX;
+    if (max > store->max_table_elements) // moat_store_max_table_elements_set
+        max = store->max_table_elements;
     table->max = max > UINT32_MAX ? UINT32_MAX : (u32)max;
+    if (type->limits.min > table->max) {
+        free(table);
+        return NULL;
+    }
     table->size = (u32)type->limits.min;
     table->capacity = table->size;
     table->elems = calloc(table->size ? table->size : 1, sizeof *table->elems);
@@ -37,16 +40,13 @@ moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *
 
 i64 moat__table_grow(moat_table *table, u32 delta, void *init) {
     u32 old = table->size;
-    if (delta > table->max - old || delta > MAX_TABLE_ELEMS - old)
-        return -1;
+    if (delta > table->max - old || delta > MAX_TABLE_ELEMS - old) return -1;
     u32 size = old + delta;
     if (size > table->capacity) {
         u32 cap = table->capacity * 2 > size ? table->capacity * 2 : size;
-        if (cap > MAX_TABLE_ELEMS)
-            cap = size;
+        if (cap > MAX_TABLE_ELEMS) cap = size;
         void **elems = realloc(table->elems, (size_t)cap * sizeof *elems);
-        if (!elems)
-            return -1;
+        if (!elems) return -1;
         table->elems = elems;
         table->capacity = cap;
     }
@@ -96,8 +96,7 @@ uint64_t moat_table_size(const moat_table *table) {
 }
 
 bool moat_table_get(const moat_table *table, uint64_t index, moat_val *out) {
-    if (index >= table->size)
-        return false;
+    if (index >= table->size) return false;
     out->kind = table->type.elem;
     if (out->kind == MOAT_FUNCREF)
         out->of.funcref = table->elems[index];
@@ -107,8 +106,7 @@ bool moat_table_get(const moat_table *table, uint64_t index, moat_val *out) {
 }
 
 bool moat_table_set(moat_table *table, uint64_t index, const moat_val *val) {
-    if (index >= table->size || !ref_kind_ok(table, val))
-        return false;
+    if (index >= table->size || !ref_kind_ok(table, val)) return false;
     table->elems[index] = val->kind == MOAT_FUNCREF ? (void *)val->of.funcref : val->of.externref;
     return true;
 }

@@ -8,6 +8,8 @@
 #include "util/os.h"
 
 #include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,8 @@ static const char *const trap_messages[] = {
     [MOAT_TRAP_NULL_REFERENCE] = "null reference",
     [MOAT_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
     [MOAT_TRAP_HOST] = "host function trapped",
+    [MOAT_TRAP_OUT_OF_FUEL] = "out of fuel",
+    [MOAT_TRAP_INTERRUPTED] = "interrupted",
 };
 
 // Returned when a trap cannot be allocated; moat_trap_delete ignores it.
@@ -31,8 +35,7 @@ static moat_trap oom_trap = {.kind = MOAT_TRAP_HOST, .message = "out of memory"}
 
 moat_trap *moat__trap_new_message(moat_trap_kind kind, const char *message) {
     moat_trap *trap = calloc(1, sizeof *trap);
-    if (!trap)
-        return &oom_trap;
+    if (!trap) return &oom_trap;
     trap->kind = kind;
     trap->message = strdup(message);
     if (!trap->message) {
@@ -54,8 +57,7 @@ moat_trap *moat_trap_new(const char *message) {
 }
 
 void moat_trap_delete(moat_trap *trap) {
-    if (!trap || trap == &oom_trap)
-        return;
+    if (!trap || trap == &oom_trap) return;
     for (size_t i = 0; i < trap->nnames; i++)
         free(trap->names[i]);
     free(trap->names);
@@ -80,18 +82,45 @@ void moat_trap_frame(const moat_trap *trap, size_t i, moat_frame *out) {
     *out = trap->frames[i];
 }
 
+// Appends to buf like snprintf; *used counts what would have been written.
+static void append(char *buf, size_t size, size_t *used, const char *fmt, ...) MOAT_PRINTF(4, 5);
+static void append(char *buf, size_t size, size_t *used, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(*used < size ? buf + *used : NULL, *used < size ? size - *used : 0, fmt, ap);
+    va_end(ap);
+    if (n > 0) *used += (size_t)n;
+}
+
+size_t moat_trap_format(const moat_trap *trap, char *buf, size_t size) {
+    size_t used = 0;
+    if (size) buf[0] = 0;
+    append(buf, size, &used, "%s\n", trap->message);
+    if (trap->nframes) append(buf, size, &used, "wasm backtrace:\n");
+    for (size_t i = 0; i < trap->nframes; i++) {
+        const moat_frame *f = &trap->frames[i];
+        append(buf, size, &used, "  %4zu: %#8llx - ", i, (unsigned long long)f->module_offset);
+        if (f->module_name.data)
+            append(buf, size, &used, "%.*s!", (int)f->module_name.len, f->module_name.data);
+        else
+            append(buf, size, &used, "<unknown>!");
+        if (f->func_name.data)
+            append(buf, size, &used, "%.*s\n", (int)f->func_name.len, f->func_name.data);
+        else
+            append(buf, size, &used, "<wasm function %u>\n", (unsigned)f->func_index);
+    }
+    return used;
+}
+
 // Copies a name into the trap; {NULL, 0} when absent or on OOM.
 static moat_name keep_name(moat_trap *trap, struct moat__name name) {
     moat_name none = {NULL, 0};
-    if (!name.data)
-        return none;
+    if (!name.data) return none;
     char **names = realloc(trap->names, (trap->nnames + 1) * sizeof *names);
-    if (!names)
-        return none;
+    if (!names) return none;
     trap->names = names;
     char *copy = malloc((size_t)name.len + 1);
-    if (!copy)
-        return none;
+    if (!copy) return none;
     memcpy(copy, name.data, name.len);
     copy[name.len] = 0;
     trap->names[trap->nnames++] = copy;
@@ -101,13 +130,11 @@ static moat_name keep_name(moat_trap *trap, struct moat__name name) {
 
 void moat__trap_push_frame(moat_trap *trap, const moat_module *module, u32 func_index,
                            u64 module_offset) {
-    if (trap == &oom_trap)
-        return;
+    if (trap == &oom_trap) return;
     if (trap->nframes == trap->cap_frames) {
         size_t cap = trap->cap_frames ? trap->cap_frames * 2 : 8;
         moat_frame *frames = realloc(trap->frames, cap * sizeof *frames);
-        if (!frames)
-            return;
+        if (!frames) return;
         trap->frames = frames;
         trap->cap_frames = cap;
     }
@@ -136,17 +163,14 @@ static _Thread_local struct moat__activation *current_activation;
 // memory of the store that is running wasm on this thread?
 static bool is_guard_fault(void *addr) {
     struct moat__activation *act = current_activation;
-    if (!act)
-        return false;
+    if (!act) return false;
     moat_store *store = act->store;
     uintptr_t a = (uintptr_t)addr;
     for (size_t i = 0; i < store->nobjects; i++) {
-        if (store->object_kinds[i] != MOAT_EXTERN_MEMORY)
-            continue;
+        if (store->object_kinds[i] != MOAT_EXTERN_MEMORY) continue;
         const moat_memory *mem = store->objects[i];
         uintptr_t base = (uintptr_t)mem->base;
-        if (mem->guarded && a >= base && a - base < mem->reserved)
-            return true;
+        if (mem->guarded && a >= base && a - base < mem->reserved) return true;
     }
     return false;
 }
@@ -163,8 +187,7 @@ int moat__protected_call(moat_store *store, void (*fn)(void *ctx), void *ctx) {
     }
     static _Thread_local bool handler_ready;
     if (!handler_ready) {
-        if (!moat__os_install_fault_handler(is_guard_fault, on_guard_fault))
-            return MOAT_TRAP_HOST;
+        if (!moat__os_install_fault_handler(is_guard_fault, on_guard_fault)) return MOAT_TRAP_HOST;
         handler_ready = true;
     }
     struct moat__activation act;
