@@ -218,6 +218,16 @@ MOAT_API void moat_config_consume_fuel_set(moat_config *config, bool enable);
 // ("interrupted") once the epoch has reached it. Default: false (no checks emitted).
 MOAT_API void moat_config_epoch_interruption_set(moat_config *config, bool enable);
 
+// Optional features: proposals beyond WebAssembly 2.0, each off by default. A module
+// using a disabled feature fails validation as MOAT_ERROR_UNSUPPORTED.
+typedef enum moat_feature {
+    // Relaxed SIMD (WebAssembly 3.0), implemented deterministically: every relaxed
+    // instruction gives the result of its strict counterpart on every host (docs/simd.md).
+    MOAT_FEATURE_RELAXED_SIMD = 0,
+    MOAT_FEATURE_COUNT
+} moat_feature;
+MOAT_API void moat_config_feature_set(moat_config *config, moat_feature feature, bool enable);
+
 // Returns a new engine in *out (own; free with moat_engine_delete). `config` (own, may be
 // NULL for defaults) is consumed even on failure. Errors: OOM.
 MOAT_API moat_error *moat_engine_new(moat_config *config, moat_engine **out);

@@ -64,6 +64,96 @@ bool cli_read_file(const char *path, uint8_t **out, size_t *out_len) {
     return true;
 }
 
+// ---------------------------------------------------------------------------------------
+// Engine options
+
+const char cli_engine_opts_help[] =
+    "  --bounds-checks           check every memory access explicitly instead of relying\n"
+    "                            on guard pages and a SIGSEGV handler\n"
+    "  -W bounds-checks=y|n      the same, as a -W option\n"
+    "  -W max-call-depth=N       trap with \"call stack exhausted\" beyond N nested wasm\n"
+    "                            calls (default: the library's, 20000)\n";
+
+static int parse_bool(const char *cmd, const char *key, const char *v, bool *out) {
+    if (!strcmp(v, "y") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1")) {
+        *out = true;
+        return 1;
+    }
+    if (!strcmp(v, "n") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0")) {
+        *out = false;
+        return 1;
+    }
+    cli_usage_error(cmd, "-W %s expects y or n, not '%s'", key, v);
+    return -1;
+}
+
+static int parse_w_option(const char *cmd, const char *kv, cli_engine_opts *opts) {
+    const char *eq = strchr(kv, '=');
+    size_t key_len = eq ? (size_t)(eq - kv) : strlen(kv);
+    const char *value = eq ? eq + 1 : "y";
+    if (key_len == strlen("bounds-checks") && !strncmp(kv, "bounds-checks", key_len))
+        return parse_bool(cmd, "bounds-checks", value, &opts->bounds_checks);
+    if (key_len == strlen("max-call-depth") && !strncmp(kv, "max-call-depth", key_len)) {
+        char *end;
+        errno = 0;
+        unsigned long n = strtoul(value, &end, 10);
+        if (!eq || !*value || *end || errno || n == 0 || n > UINT32_MAX) {
+            cli_usage_error(cmd,
+                            "-W max-call-depth expects a number from 1 to %" PRIu32 ", not '%s'",
+                            UINT32_MAX, value);
+            return -1;
+        }
+        opts->max_call_depth = (uint32_t)n;
+        return 1;
+    }
+    cli_usage_error(cmd, "unknown -W option '%.*s' (known: bounds-checks, max-call-depth)",
+                    (int)key_len, kv);
+    return -1;
+}
+
+int cli_engine_opt_parse(const char *cmd, int argc, char **argv, int *i, cli_engine_opts *opts) {
+    const char *arg = argv[*i];
+    if (!strcmp(arg, "--bounds-checks")) {
+        opts->bounds_checks = true;
+        *i += 1;
+        return 1;
+    }
+    const char *kv = NULL;
+    int used = 1;
+    if (!strcmp(arg, "-W")) {
+        if (*i + 1 >= argc) {
+            cli_usage_error(cmd, "-W needs an option, e.g. -W bounds-checks=y");
+            return -1;
+        }
+        kv = argv[*i + 1];
+        used = 2;
+    } else if (!strncmp(arg, "-W", 2)) {
+        kv = arg + 2;
+    } else {
+        return 0;
+    }
+    int r = parse_w_option(cmd, kv, opts);
+    if (r > 0) *i += used;
+    return r;
+}
+
+moat_engine *cli_engine_new(const cli_engine_opts *opts) {
+    moat_config *config = moat_config_new();
+    if (!config) {
+        cli_error("out of memory");
+        return NULL;
+    }
+    moat_config_bounds_checks_set(config, opts->bounds_checks);
+    moat_config_max_call_depth_set(config, opts->max_call_depth);
+    moat_engine *engine = NULL;
+    moat_error *err = moat_engine_new(config, &engine);
+    if (err) {
+        cli_report_error("cannot create the engine", err);
+        return NULL;
+    }
+    return engine;
+}
+
 void cli_report_error(const char *what, moat_error *err) {
     fprintf(stderr, "moat: %s: %s\n", what, moat_error_message(err));
     moat_error_delete(err);

@@ -19,6 +19,10 @@ typedef enum wast_match {
 typedef struct wast_expected {
     moat_val val;
     wast_match match;
+    // v128 only: the lane size in bytes, and a match per lane (f32/f64 lanes may be NaN
+    // patterns; other lanes are WAST_MATCH_BITS).
+    unsigned lane_bytes;
+    wast_match lanes[16];
 } wast_expected;
 
 // Parses a wast2json value object ({"type": "i32", "value": "42"}) into *out. Returns

@@ -35,7 +35,7 @@ static const char *parse_kind(const char *type, moat_valkind *out) {
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (!strcmp(type, kinds[i].name)) {
             *out = kinds[i].kind;
-            return kinds[i].kind == MOAT_V128 ? "v128 not supported" : NULL;
+            return NULL;
         }
     }
     return "unknown value type";
@@ -75,13 +75,52 @@ static const char *parse_payload(const char *s, moat_val *out) {
     case MOAT_V128:
         break;
     }
-    return "v128 not supported";
+    return "v128 value without lanes";
+}
+
+// The lanes of a v128 ({"lane_type": "i32", "value": ["1", "2", "3", "4"]}), each the
+// unsigned decimal of its bits, stored little-endian. With `want`, f32/f64 lanes may be
+// NaN patterns.
+static const char *parse_v128(const json_t *obj, moat_val *out, wast_expected *want) {
+    static const struct {
+        const char *name;
+        unsigned bytes;
+        bool is_float;
+    } shapes[] = {{"i8", 1, false},  {"i16", 2, false}, {"i32", 4, false},
+                  {"i64", 8, false}, {"f32", 4, true},  {"f64", 8, true}};
+    const char *lane_type = json_string_value(json_object_get(obj, "lane_type"));
+    size_t k = 0;
+    while (k < sizeof shapes / sizeof shapes[0]
+           && (!lane_type || strcmp(lane_type, shapes[k].name)))
+        k++;
+    if (k == sizeof shapes / sizeof shapes[0]) return "unknown v128 lane type";
+    unsigned bytes = shapes[k].bytes;
+    const json_t *lanes = json_object_get(obj, "value");
+    size_t n = 16 / bytes;
+    if (json_array_size(lanes) != n) return "wrong number of v128 lanes";
+    if (want) want->lane_bytes = bytes;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(lanes, i));
+        uint64_t bits = 0;
+        if (want && shapes[k].is_float && s && !strcmp(s, "nan:canonical")) {
+            want->lanes[i] = WAST_MATCH_NAN_CANONICAL;
+        } else if (want && shapes[k].is_float && s && !strcmp(s, "nan:arithmetic")) {
+            want->lanes[i] = WAST_MATCH_NAN_ARITHMETIC;
+        } else if (!parse_bits(s, bytes == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1,
+                               &bits)) {
+            return "bad v128 lane value";
+        }
+        for (unsigned b = 0; b < bytes; b++)
+            out->of.v128[i * bytes + b] = (uint8_t)(bits >> (8 * b));
+    }
+    return NULL;
 }
 
 const char *wast_value_parse(const json_t *obj, moat_val *out) {
     memset(out, 0, sizeof *out);
     const char *why = parse_kind(json_string_value(json_object_get(obj, "type")), &out->kind);
     if (why) return why;
+    if (out->kind == MOAT_V128) return parse_v128(obj, out, NULL);
     return parse_payload(json_string_value(json_object_get(obj, "value")), out);
 }
 
@@ -90,6 +129,7 @@ const char *wast_expected_parse(const json_t *obj, wast_expected *out) {
     out->match = WAST_MATCH_BITS;
     const char *why = parse_kind(json_string_value(json_object_get(obj, "type")), &out->val.kind);
     if (why) return why;
+    if (out->val.kind == MOAT_V128) return parse_v128(obj, &out->val, out);
     const char *s = json_string_value(json_object_get(obj, "value"));
     if (out->val.kind == MOAT_FUNCREF && !s) {
         out->match = WAST_MATCH_NONNULL;
@@ -120,15 +160,34 @@ static uint64_t float_bits(const moat_val *v) {
 
 // spec: "canonical NaN" has only the most significant payload bit set; an "arithmetic
 // NaN" has that bit set and any other payload. Either may have either sign.
-static bool nan_matches(wast_match match, const moat_val *got) {
-    bool is_f32 = got->kind == MOAT_F32;
-    uint64_t bits = float_bits(got);
+static bool nan_bits_match(wast_match match, uint64_t bits, bool is_f32) {
     uint64_t exp_mask = is_f32 ? 0x7f800000u : 0x7ff0000000000000u;
     uint64_t payload_mask = is_f32 ? 0x007fffffu : 0x000fffffffffffffu;
     uint64_t quiet = is_f32 ? 0x00400000u : 0x0008000000000000u;
     uint64_t payload = bits & payload_mask;
     if ((bits & exp_mask) != exp_mask) return false;
     return match == WAST_MATCH_NAN_CANONICAL ? payload == quiet : (payload & quiet) != 0;
+}
+
+static bool nan_matches(wast_match match, const moat_val *got) {
+    return nan_bits_match(match, float_bits(got), got->kind == MOAT_F32);
+}
+
+// Lane by lane: NaN patterns where given, the same bits elsewhere.
+static bool v128_matches(const wast_expected *want, const moat_val *got) {
+    unsigned bytes = want->lane_bytes ? want->lane_bytes : 16;
+    for (unsigned i = 0; i < 16 / bytes; i++) {
+        const uint8_t *g = got->of.v128 + i * bytes, *w = want->val.of.v128 + i * bytes;
+        if (want->lanes[i] == WAST_MATCH_BITS) {
+            if (memcmp(g, w, bytes)) return false;
+            continue;
+        }
+        uint64_t bits = 0;
+        for (unsigned b = 0; b < bytes; b++)
+            bits |= (uint64_t)g[b] << (8 * b);
+        if (!nan_bits_match(want->lanes[i], bits, bytes == 4)) return false;
+    }
+    return true;
 }
 
 bool wast_expected_matches(const wast_expected *want, const moat_val *got) {
@@ -155,7 +214,7 @@ bool wast_expected_matches(const wast_expected *want, const moat_val *got) {
     case MOAT_EXTERNREF:
         return got->of.externref == want->val.of.externref;
     case MOAT_V128:
-        break;
+        return v128_matches(want, got);
     }
     return false;
 }
@@ -177,6 +236,12 @@ void wast_expected_print(FILE *out, const wast_expected *want) {
     switch (want->match) {
     case WAST_MATCH_BITS:
         wast_value_print(out, &want->val);
+        if (want->val.kind == MOAT_V128)
+            for (unsigned i = 0; want->lane_bytes && i < 16 / want->lane_bytes; i++)
+                if (want->lanes[i] != WAST_MATCH_BITS)
+                    fprintf(out, " (lane %u: %s)", i,
+                            want->lanes[i] == WAST_MATCH_NAN_CANONICAL ? "nan:canonical"
+                                                                       : "nan:arithmetic");
         break;
     case WAST_MATCH_NAN_CANONICAL:
         fprintf(out, "%s:nan:canonical", cli_valkind_name(want->val.kind));

@@ -9,16 +9,12 @@
 #define I32 0x7F
 #define I64 0x7E
 #define F32 0x7D
-#define F64 0x7C
+#define F64  0x7C
+#define V128 0x7B
 
-// One-byte opcodes at [code], 0xFC-prefixed ones at [0x100 + sub].
-#define FC_BASE 0x100
-#define FC_MAX  0x20
-#define SLOT(CODE) ((CODE) < 0x100 ? (CODE) : FC_BASE + ((CODE) & 0xFF))
-
-static const struct moat__opinfo op_table[FC_BASE + FC_MAX] = {
+static const struct moat__opinfo op_table[MOAT_OP_INDEX_COUNT] = {
 #define OP(NAME, CODE, TEXT, IMM, R, A, B, BYTES) \
-    [SLOT(CODE)] = {CODE, TEXT, MOAT_IMM_##IMM, R, {A, B}, BYTES},
+    [moat__op_index(CODE)] = {CODE, TEXT, MOAT_IMM_##IMM, R, {A, B}, BYTES},
 #include "core/opcodes.def"
 #undef OP
 };
@@ -27,8 +23,10 @@ const struct moat__opinfo *moat__opinfo(u32 code) {
     const struct moat__opinfo *info = NULL;
     if (code < 0x100)
         info = &op_table[code];
-    else if ((code & 0xFFFFFF00u) == 0xFC00u && (code & 0xFF) < FC_MAX)
-        info = &op_table[FC_BASE + (code & 0xFF)];
+    else if ((code & 0xFFFFFF00u) == 0xFC00u && (code & 0xFF) < MOAT_OP_FC_COUNT)
+        info = &op_table[moat__op_index(code)];
+    else if ((code & 0xFFFFF000u) == 0xFD000u && (code & 0xFFF) < MOAT_OP_FD_COUNT)
+        info = &op_table[moat__op_index(code)];
     return info && info->text ? info : NULL;
 }
 
@@ -43,8 +41,12 @@ bool moat__read_opcode(moat__cursor *c, u32 *out) {
     u32 sub;
     if (!moat__read_u32(c, &sub))
         return false;
-    // Sub-opcodes past 0xFF are not defined by any proposal; fold them to an illegal code.
-    *out = (u32)byte << 8 | (sub > 0xFF ? 0xFF : sub);
+    // SIMD sub-opcodes reach 0x113 (relaxed SIMD); other prefixes stop below 0x100. Larger
+    // ones are defined by no proposal: fold them to an illegal code.
+    if (byte == 0xFD)
+        *out = 0xFD000u | (sub > 0xFFF ? 0xFFF : sub);
+    else
+        *out = (u32)byte << 8 | (sub > 0xFF ? 0xFF : sub);
     return true;
 }
 
@@ -61,9 +63,9 @@ const char *moat__opcode_proposal(u32 code) {
     default:
         break;
     }
+    if (moat__op_is_relaxed(code)) return "relaxed SIMD";
     switch (code >> 8) {
     case 0xFB: return "garbage collection";
-    case 0xFD: return "SIMD";
     case 0xFE: return "threads";
     default: return NULL;
     }
@@ -115,6 +117,13 @@ bool moat__skip_immediates(moat__cursor *c, const struct moat__opinfo *info) {
     }
     case MOAT_IMM_REFTYPE:
         return moat__read_sleb(c, 33, &s);
+    case MOAT_IMM_V128:
+    case MOAT_IMM_SHUFFLE:
+        return moat__read_bytes(c, 16, &bytes);
+    case MOAT_IMM_LANE:
+        return moat__read_bytes(c, 1, &bytes);
+    case MOAT_IMM_MEMARG_LANE:
+        return moat__read_u32(c, &u) && moat__read_u32(c, &u) && moat__read_bytes(c, 1, &bytes);
     }
     return true;
 }

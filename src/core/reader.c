@@ -395,11 +395,6 @@ static bool read_const_expr(struct reader *r, struct moat__const_expr *out) {
         u32 op;
         if (!moat__read_opcode(&r->c, &op)) goto done;
         if (op == MOAT_OP_END) break;
-        if (op == 0xFD0C) { // v128.const: 16 immediate bytes (SIMD is part of 2.0)
-            const u8 *imm;
-            if (!moat__read_bytes(&r->c, 16, &imm)) goto done;
-            continue;
-        }
         const struct moat__opinfo *info = moat__opinfo(op);
         if (!info) {
             const char *proposal = moat__opcode_proposal(op);

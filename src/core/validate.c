@@ -106,6 +106,10 @@ static bool check_const_expr(struct moat__vctx *v, struct moat__const_expr e, u8
             ok = moat__read_bytes(&c, 8, &bytes);
             top = MOAT_VT_F64;
             break;
+        case MOAT_OP_V128_CONST:
+            ok = moat__read_bytes(&c, 16, &bytes);
+            top = MOAT_VT_V128;
+            break;
         case MOAT_OP_REF_NULL:
             ok = moat__read_u8(&c, &top);
             if (ok && !moat__is_reftype(top))
@@ -316,8 +320,8 @@ static bool check_exports(struct moat__vctx *v) {
     return !v->err;
 }
 
-moat_error *moat__module_validate(const struct moat__module_ir *m) {
-    struct moat__vctx v = {.m = m, .func_index = MOAT_NO_INDEX};
+moat_error *moat__module_validate(const struct moat__module_ir *m, u32 features) {
+    struct moat__vctx v = {.m = m, .features = features, .func_index = MOAT_NO_INDEX};
     bool ok = check_imports(&v) && check_definitions(&v) && check_elems(&v) && check_datas(&v);
     // Bodies are still decoded after a module-level INVALID error: a malformed body
     // makes the module malformed (spec: the binary is decoded before validation).

@@ -12,6 +12,7 @@
 // MOAT_ERROR_INVALID with the spec's wording ("type mismatch", "unknown local", ...), or
 // MOAT_ERROR_MALFORMED / MOAT_ERROR_UNSUPPORTED for encodings found in bodies; the
 // message names the function (index and name) and the instruction's byte offset.
-moat_error *moat__module_validate(const struct moat__module_ir *m);
+// `features`: bit (1 << moat_feature) per enabled optional feature.
+moat_error *moat__module_validate(const struct moat__module_ir *m, u32 features);
 
 #endif

@@ -511,12 +511,21 @@ static bool check_table_memory(struct moat__vctx *v, u32 code, const struct moat
 // An operator whose types are columns of opcodes.def: pop the operands, push the result.
 static bool check_plain(struct moat__vctx *v, const struct moat__opinfo *info,
                         const struct moat__immediates *imm) {
-    if (info->imm == MOAT_IMM_MEMARG || info->imm == MOAT_IMM_MEMORY) {
+    bool memarg = info->imm == MOAT_IMM_MEMARG || info->imm == MOAT_IMM_MEMARG_LANE;
+    if (memarg || info->imm == MOAT_IMM_MEMORY) {
         if (!need_memory(v, 0)) return false;
         // spec: validation, memarg
-        if (info->imm == MOAT_IMM_MEMARG && (1ull << imm->align) > info->mem_bytes)
+        if (memarg && (1ull << imm->align) > info->mem_bytes)
             return INVALID("alignment must not be larger than natural: 2^%u > %u", imm->align,
                            info->mem_bytes);
+    }
+    // spec: validation, vector instructions: a lane index is below the number of lanes
+    // (16 / lane size), a shuffle's below 32.
+    if (info->imm == MOAT_IMM_LANE || info->imm == MOAT_IMM_MEMARG_LANE
+        || info->imm == MOAT_IMM_SHUFFLE) {
+        u32 nlanes = info->imm == MOAT_IMM_SHUFFLE ? 32 : 16u / info->mem_bytes;
+        if (imm->lane >= nlanes)
+            return INVALID("invalid lane index: %u (%u lanes)", imm->lane, nlanes);
     }
     if (info->params[1] && !pop_expect(v, info->params[1])) return false;
     if (info->params[0] && !pop_expect(v, info->params[0])) return false;
@@ -526,6 +535,10 @@ static bool check_plain(struct moat__vctx *v, const struct moat__opinfo *info,
 static bool check_instr(struct moat__vctx *v, u32 code, const struct moat__opinfo *info,
                         const struct moat__immediates *imm, bool *done) {
     if (info->result != MOAT_OPT_X) return check_plain(v, info, imm);
+    if (code >= MOAT_OP_V128_LOAD) { // SIMD with three operands: v128 v128 v128 -> v128
+        const u8 V128 = MOAT_VT_V128;
+        return pop_expect(v, V128) && pop_expect(v, V128) && pop_expect(v, V128) && push(v, V128);
+    }
     switch (code) {
     case MOAT_OP_DROP: {
         u8 t = 0;
@@ -692,6 +705,9 @@ bool moat__validate_func(struct moat__vctx *v, u32 func_index) {
         u32 code;
         if (!moat__read_opcode(&c, &code)) return fail_cursor(v, &c);
         const struct moat__opinfo *info = moat__opinfo(code);
+        if (MOAT_UNLIKELY(moat__op_is_relaxed(code))
+            && !(v->features & (1u << MOAT_FEATURE_RELAXED_SIMD)))
+            info = NULL; // reported as an unsupported proposal
         if (MOAT_UNLIKELY(!info)) {
             const char *proposal = moat__opcode_proposal(code);
             if (proposal)

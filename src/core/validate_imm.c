@@ -86,12 +86,26 @@ bool moat__decode_imm(struct moat__vctx *v, moat__cursor *c, u32 code,
         READ(moat__read_u32(c, &out->index2));
         return true;
     case MOAT_IMM_MEMARG:
+    case MOAT_IMM_MEMARG_LANE:
         // Exponents from 32 up are not 2.0 encodings (bit 6 is multi-memory's flag).
         READ(moat__read_u32(c, &out->align));
         if (out->align >= 32)
             return moat__vfail(v, MOAT_ERROR_MALFORMED, AT, "malformed memop flags");
         READ(moat__read_u32(c, &ignored)); // offset: any u32
+        if (info->imm == MOAT_IMM_MEMARG_LANE) READ(moat__read_u8(c, &out->lane));
         return true;
+    case MOAT_IMM_LANE:
+        READ(moat__read_u8(c, &out->lane));
+        return true;
+    case MOAT_IMM_SHUFFLE: {
+        // Lane indices are checked by validation (< 32): keep the largest.
+        const u8 *lanes;
+        READ(moat__read_bytes(c, 16, &lanes));
+        out->lane = 0;
+        for (int i = 0; i < 16; i++)
+            if (lanes[i] > out->lane) out->lane = lanes[i];
+        return true;
+    }
     case MOAT_IMM_MEMORY:
         return read_zero_byte(v, c);
     case MOAT_IMM_MEMORY_INIT:
@@ -119,6 +133,7 @@ bool moat__decode_imm(struct moat__vctx *v, moat__cursor *c, u32 code,
     case MOAT_IMM_I64:
     case MOAT_IMM_F32:
     case MOAT_IMM_F64:
+    case MOAT_IMM_V128:
         READ(moat__skip_immediates(c, info));
         return true;
     }

@@ -43,11 +43,13 @@ struct moat__immediates {
     u32 count;            // br_table: number of targets; select t: number of types
     i64 blocktype;        // 0x40 or a value type as a negative s33, or a type index
     u8 valtype;           // select t: the first type; ref.null: the reference type
+    u8 lane;              // lane operators: the lane index; i8x16.shuffle: the largest one
     moat__cursor targets; // br_table: positioned at the first target label
 };
 
 struct moat__vctx {
     const struct moat__module_ir *m;
+    u32 features;    // bit (1 << moat_feature) for each enabled optional feature
     moat_error *err; // the first failure; validation stops there
 
     // After an INVALID error, the rest of the module is only decoded: a malformed body

@@ -25,6 +25,14 @@ void moat_config_bounds_checks_set(moat_config *config, bool enable) {
     config->bounds_checks = enable;
 }
 
+void moat_config_feature_set(moat_config *config, moat_feature feature, bool enable) {
+    if ((unsigned)feature >= MOAT_FEATURE_COUNT) return;
+    if (enable)
+        config->features |= 1u << feature;
+    else
+        config->features &= ~(1u << feature);
+}
+
 void moat_config_max_call_depth_set(moat_config *config, uint32_t depth) {
     config->max_call_depth = depth ? depth : MOAT_DEFAULT_CALL_DEPTH;
 }

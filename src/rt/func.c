@@ -121,15 +121,16 @@ moat_trap *moat__host_call(moat_func *func, moat_instance *caller_instance, moat
         if (!vals) return moat_trap_new("out of memory calling a host function");
     }
     moat_val *args = vals, *results = vals + t->nparams;
-    for (u32 i = 0; i < t->nparams; i++)
-        moat__slot_to_val(slots[i], t->params[i], &args[i]);
+    static const moat__slot zero[2];
+    for (u32 i = 0, s = 0; i < t->nparams; s += moat__valtype_slots(t->params[i]), i++)
+        moat__slot_to_val(&slots[s], t->params[i], &args[i]);
     for (u32 i = 0; i < t->nresults; i++)
-        moat__slot_to_val(0, t->results[i], &results[i]);
+        moat__slot_to_val(zero, t->results[i], &results[i]);
     struct moat_caller caller = {func->store, caller_instance};
     moat_trap *trap = func->callback(func->env, &caller, args, t->nparams, results, t->nresults);
     if (!trap)
-        for (u32 i = 0; i < t->nresults; i++)
-            moat__val_to_slot(&results[i], &slots[i]);
+        for (u32 i = 0, s = 0; i < t->nresults; s += moat__valtype_slots(t->results[i]), i++)
+            moat__val_to_slot(&results[i], &slots[s]);
     if (vals != inline_vals) free(vals);
     return trap;
 }
@@ -151,8 +152,9 @@ moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *a
                 MOAT_ERROR_API, MOAT_NO_OFFSET, "argument %zu is %s, expected %s", i,
                 moat__valtype_name((u8)args[i].kind), moat__valtype_name(t->params[i]));
     if (func->is_host) {
+        static const moat__slot zero[2];
         for (u32 i = 0; i < t->nresults; i++)
-            moat__slot_to_val(0, t->results[i], &results[i]);
+            moat__slot_to_val(zero, t->results[i], &results[i]);
         struct moat_caller caller = {store, NULL};
         *trap = func->callback(func->env, &caller, args, nargs, results, nresults);
         return NULL;
@@ -163,12 +165,13 @@ moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *a
     moat__slot *slots =
         nslots <= MOAT_COUNTOF(inline_slots) ? inline_slots : calloc(nslots, sizeof *slots);
     if (!slots) return moat__error_oom();
-    for (size_t i = 0; i < nargs; i++)
-        moat__val_to_slot(&args[i], &slots[i]);
+    // Values are packed: a v128 takes two slots (moat__valtype_slots).
+    for (size_t i = 0, s = 0; i < nargs; s += moat__valtype_slots(t->params[i]), i++)
+        moat__val_to_slot(&args[i], &slots[s]);
     *trap = moat__interp_invoke(func, slots);
     if (!*trap)
-        for (size_t i = 0; i < nresults; i++)
-            moat__slot_to_val(slots[i], t->results[i], &results[i]);
+        for (size_t i = 0, s = 0; i < nresults; s += moat__valtype_slots(t->results[i]), i++)
+            moat__slot_to_val(&slots[s], t->results[i], &results[i]);
     if (slots != inline_slots) free(slots);
     return NULL;
 }

@@ -36,7 +36,8 @@ void moat__val_to_slot(const moat_val *val, moat__slot *slot) {
     }
 }
 
-void moat__slot_to_val(moat__slot slot, u8 valtype, moat_val *out) {
+void moat__slot_to_val(const moat__slot *slots, u8 valtype, moat_val *out) {
+    moat__slot slot = slots[0];
     out->kind = (moat_valkind)valtype;
     switch (valtype) {
     case MOAT_VT_I32: out->of.i32 = (i32)(u32)slot; break;
@@ -47,6 +48,9 @@ void moat__slot_to_val(moat__slot slot, u8 valtype, moat_val *out) {
         break;
     }
     case MOAT_VT_F64: memcpy(&out->of.f64, &slot, 8); break;
+    case MOAT_VT_V128:
+        memcpy(out->of.v128, slots, 16);
+        break;
     case MOAT_VT_FUNCREF: out->of.funcref = (moat_func *)(uintptr_t)slot; break;
     case MOAT_VT_EXTERNREF: out->of.externref = (void *)(uintptr_t)slot; break;
     default: memset(&out->of, 0, sizeof out->of); break;
@@ -86,12 +90,7 @@ moat_globaltype moat_global_type(const moat_global *global) {
 }
 
 void moat_global_get(const moat_global *global, moat_val *out) {
-    if (global->type.kind == MOAT_V128) {
-        out->kind = MOAT_V128;
-        memcpy(out->of.v128, global->value, 16);
-        return;
-    }
-    moat__slot_to_val(global->value[0], (u8)global->type.kind, out);
+    moat__slot_to_val(global->value, (u8)global->type.kind, out);
 }
 
 moat_error *moat_global_set(moat_global *global, const moat_val *val) {

@@ -13,50 +13,57 @@
 
 #define CONST_STACK 64
 
+// Stores a scalar into a two-slot value.
+static void push(moat__slot *value, u64 bits) {
+    value[0] = bits;
+    value[1] = 0;
+}
+
 // Evaluates a validated constant expression to one value (two slots for v128).
 static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, moat__slot *out) {
     const struct moat__module_ir *ir = inst->ir;
     moat__cursor c = {.base = ir->bytes, .p = ir->bytes + expr.start, .end = ir->bytes + expr.end};
-    moat__slot stack[CONST_STACK];
+    moat__slot stack[CONST_STACK][2]; // two slots per value: v128
     u32 sp = 0;
     while (c.p < c.end) {
         u8 op;
         u32 idx;
         i64 s;
+        const u8 *bytes;
         if (!moat__read_u8(&c, &op)) return false;
         if (sp >= CONST_STACK) return false;
         switch (op) {
         case 0x41: // i32.const
             if (!moat__read_sleb(&c, 32, &s)) return false;
-            stack[sp++] = (u32)s;
+            push(stack[sp++], (u32)s);
             break;
         case 0x42: // i64.const
             if (!moat__read_sleb(&c, 64, &s)) return false;
-            stack[sp++] = (u64)s;
+            push(stack[sp++], (u64)s);
             break;
         case 0x43: { // f32.const
             u32 bits;
             if (!moat__read_fixed32(&c, &bits)) return false;
-            stack[sp++] = bits;
+            push(stack[sp++], bits);
             break;
         }
         case 0x44: { // f64.const
             u64 bits;
             if (!moat__read_fixed64(&c, &bits)) return false;
-            stack[sp++] = bits;
+            push(stack[sp++], bits);
             break;
         }
         case 0xD0: // ref.null t
             if (!moat__read_sleb(&c, 33, &s)) return false;
-            stack[sp++] = 0;
+            push(stack[sp++], 0);
             break;
         case 0xD2: // ref.func x
             if (!moat__read_u32(&c, &idx) || idx >= ir->nfuncs) return false;
-            stack[sp++] = (u64)(uintptr_t)inst->funcs[idx];
+            push(stack[sp++], (u64)(uintptr_t)inst->funcs[idx]);
             break;
         case 0x23: // global.get x
             if (!moat__read_u32(&c, &idx) || idx >= ir->nglobals) return false;
-            stack[sp++] = inst->globals[idx]->value[0];
+            memcpy(stack[sp++], inst->globals[idx]->value, sizeof stack[0]);
             break;
         // extended constant expressions (WebAssembly 3.0)
         case 0x6A:
@@ -66,7 +73,7 @@ static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, 
         case 0x7D:
         case 0x7E: {
             if (sp < 2) return false;
-            u64 b = stack[--sp], a = stack[sp - 1], r;
+            u64 b = stack[--sp][0], a = stack[sp - 1][0], r;
             bool is32 = op <= 0x6C;
             switch (op) {
             case 0x6A:
@@ -81,16 +88,21 @@ static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, 
                 r = a * b;
                 break;
             }
-            stack[sp - 1] = is32 ? (u32)r : r;
+            push(stack[sp - 1], is32 ? (u32)r : r);
             break;
         }
+        case 0xFD: // v128.const (the only constant SIMD instruction)
+            if (!moat__read_u32(&c, &idx) || idx != 0x0C || !moat__read_bytes(&c, 16, &bytes))
+                return false;
+            memcpy(stack[sp++], bytes, 16);
+            break;
         default:
             return false;
         }
     }
     if (sp != 1) return false;
-    out[0] = stack[0];
-    out[1] = 0;
+    out[0] = stack[0][0];
+    out[1] = stack[0][1];
     return true;
 }
 

@@ -15,7 +15,7 @@ moat_error *moat_module_new(moat_engine *engine, const uint8_t *bytes, size_t le
     moat_error *err = moat__module_decode(bytes, len, &ir);
     if (err)
         return err;
-    err = moat__module_validate(ir);
+    err = moat__module_validate(ir, engine->config.features);
     if (err) {
         moat__module_ir_free(ir);
         return err;

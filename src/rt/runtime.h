@@ -14,6 +14,11 @@
 
 typedef u64 moat__slot;
 
+// Slots a value takes in frames, globals and argument arrays: two for v128, else one.
+static inline u32 moat__valtype_slots(u8 valtype) {
+    return valtype == 0x7B ? 2u : 1u; // MOAT_VT_V128
+}
+
 #define MOAT_PAGE_SIZE          65536u
 #define MOAT_MAX_PAGES32        65536u
 #define MOAT_DEFAULT_CALL_DEPTH 20000u
@@ -21,6 +26,7 @@ typedef u64 moat__slot;
 
 struct moat_config {
     bool bounds_checks;
+    u32 features;            // bit (1 << moat_feature) per enabled optional feature
     bool consume_fuel;       // translator emits fuel checks (rt/limits.c)
     bool epoch_interruption; // translator emits epoch checks
     u32 max_call_depth;
@@ -139,6 +145,7 @@ struct moat_store {
 
 struct moat_trap {
     moat_trap_kind kind;
+    int32_t exit_status; // MOAT_TRAP_EXIT only
     char *message;
     size_t nframes, cap_frames;
     moat_frame *frames; // names point into `names`

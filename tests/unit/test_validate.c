@@ -83,7 +83,7 @@ static moat_error *validate(const struct mod *m) {
         fprintf(stderr, "unexpected decoding error: %s\n", moat_error_message(err));
         return err;
     }
-    err = moat__module_validate(ir);
+    err = moat__module_validate(ir, 0);
     moat__module_ir_free(ir);
     return err;
 }

@@ -126,12 +126,16 @@ void moat__comp_dst(struct comp *c, u32 slot) {
 
 void moat__comp_push(struct comp *c, u8 type, u8 kind, u32 local, u64 imm) {
     c->stack = moat__comp_grow(c, c->stack, &c->cap_stack, c->h + 1, sizeof *c->stack);
+    u32 off = HOME(c, c->h) - c->temp_base;
     struct ventry *e = &c->stack[c->h++];
     e->type = type;
     e->kind = kind;
+    e->off = off;
     e->local = local;
     e->imm = imm;
     if (c->h > c->max_h) c->max_h = c->h;
+    u32 top = off + moat__valtype_slots(type);
+    if (top > c->max_slots) c->max_slots = top;
 }
 
 u32 moat__comp_push_temp(struct comp *c, u8 type) {
@@ -157,15 +161,20 @@ void moat__comp_const(struct comp *c, u32 dst, u64 v) {
     }
 }
 
+// Copies a value of `type` between slots (two for a v128).
+void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src) {
+    moat__comp_op(c, type == MOAT_VT_V128 ? H_COPY128 : H_COPY);
+    moat__comp_u32(c, dst);
+    moat__comp_u32(c, src);
+}
+
 // Puts the value at stack position `pos` into its home slot.
 void moat__comp_materialize(struct comp *c, u32 pos) {
     struct ventry *e = &c->stack[pos];
     if (e->kind == K_LOCAL) {
         u32 local = e->local;
         e->kind = K_TEMP;
-        moat__comp_op(c, H_COPY);
-        moat__comp_u32(c, HOME(c, pos));
-        moat__comp_u32(c, local);
+        moat__comp_copy(c, e->type, HOME(c, pos), local);
     } else if (e->kind == K_CONST) {
         u64 imm = e->imm;
         e->kind = K_TEMP;
@@ -254,19 +263,17 @@ static bool moves_needed(const struct comp *c, const struct cframe *f) {
 // destinations are temps at or below their sources, and locals are never destinations.
 static void emit_moves(struct comp *c, const struct cframe *f) {
     u32 n = label_arity(f);
+    u32 dst = HOME(c, f->height); // the label's values follow each other from there
     for (u32 i = 0; i < n; i++) {
-        u32 pos = c->h - n + i, dst = HOME(c, f->height + i);
+        u32 pos = c->h - n + i;
         const struct ventry *e = &c->stack[pos];
         if (e->kind == K_CONST) {
             moat__comp_const(c, dst, e->imm);
         } else {
             u32 src = moat__comp_slot_of(c, pos);
-            if (src != dst) {
-                moat__comp_op(c, H_COPY);
-                moat__comp_u32(c, dst);
-                moat__comp_u32(c, src);
-            }
+            if (src != dst) moat__comp_copy(c, e->type, dst, src);
         }
+        dst += moat__valtype_slots(e->type);
     }
 }
 
@@ -350,7 +357,7 @@ static void emit_return(struct comp *c) {
         moat__comp_op(c, H_RETURN);
         return;
     }
-    if (nr == 1) {
+    if (nr == 1 && c->stack[c->h - 1].type != MOAT_VT_V128) {
         const struct ventry *e = &c->stack[c->h - 1];
         if (e->kind == K_CONST) {
             moat__comp_const(c, 0, e->imm);
@@ -362,28 +369,24 @@ static void emit_return(struct comp *c) {
         moat__comp_u32(c, src);
         return;
     }
-    // Results go to slots 0..nr-1; a local among those slots could be overwritten before
-    // it is read, so such sources go through their home slots first.
+    // Results go to slots 0..nresult_slots-1; a local among those slots could be
+    // overwritten before it is read, so such sources go through their home slots first.
+    u32 nrs = c->nresult_slots;
     for (u32 i = 0; i < nr; i++) {
         u32 pos = c->h - nr + i;
         const struct ventry *e = &c->stack[pos];
-        if (e->kind == K_LOCAL && e->local < nr) {
-            moat__comp_op(c, H_COPY);
-            moat__comp_u32(c, HOME(c, pos));
-            moat__comp_u32(c, e->local);
-        }
+        if (e->kind == K_LOCAL && e->local < nrs)
+            moat__comp_copy(c, e->type, HOME(c, pos), e->local);
     }
-    for (u32 i = 0; i < nr; i++) {
+    for (u32 i = 0, dst = 0; i < nr; i++) {
         u32 pos = c->h - nr + i;
         const struct ventry *e = &c->stack[pos];
-        u32 src = e->kind == K_LOCAL && e->local < nr ? HOME(c, pos) : moat__comp_slot_of(c, pos);
-        if (e->kind == K_CONST) {
-            moat__comp_const(c, i, e->imm);
-        } else if (src != i) {
-            moat__comp_op(c, H_COPY);
-            moat__comp_u32(c, i);
-            moat__comp_u32(c, src);
-        }
+        u32 src = e->kind == K_LOCAL && e->local < nrs ? HOME(c, pos) : moat__comp_slot_of(c, pos);
+        if (e->kind == K_CONST)
+            moat__comp_const(c, dst, e->imm);
+        else if (src != dst)
+            moat__comp_copy(c, e->type, dst, src);
+        dst += moat__valtype_slots(e->type);
     }
     moat__comp_op(c, H_RETURN);
 }
@@ -598,8 +601,9 @@ static void emit_call_indirect(struct comp *c, u32 type_index, u32 table) {
 
 // --- variables -----------------------------------------------------------------------------
 
-static void op_local_set(struct comp *c, u32 local, bool tee) {
-    if (local >= c->nlocals) moat__comp_bail(c);
+static void op_local_set(struct comp *c, u32 index, bool tee) {
+    if (index >= c->nlocals) moat__comp_bail(c);
+    u32 local = c->local_slot[index];
     u32 top = c->h - 1;
     struct ventry e = c->stack[top];
     if (e.kind == K_LOCAL && e.local == local) {
@@ -619,13 +623,10 @@ static void op_local_set(struct comp *c, u32 local, bool tee) {
         }
         return;
     }
-    if (e.kind == K_CONST) {
+    if (e.kind == K_CONST)
         moat__comp_const(c, local, e.imm);
-    } else {
-        moat__comp_op(c, H_COPY);
-        moat__comp_u32(c, local);
-        moat__comp_u32(c, moat__comp_slot_of(c, top));
-    }
+    else
+        moat__comp_copy(c, e.type, local, moat__comp_slot_of(c, top));
     if (!tee) c->h--;
 }
 
@@ -759,7 +760,7 @@ static bool translate(struct comp *c, u32 op) {
     }
     case MOAT_OP_LOCAL_GET:
         if (!moat__read_u32(&c->cur, &u) || u >= c->nlocals) moat__comp_bail(c);
-        moat__comp_push(c, c->local_types[u], K_LOCAL, u, 0);
+        moat__comp_push(c, c->local_types[u], K_LOCAL, c->local_slot[u], 0);
         return false;
     case MOAT_OP_LOCAL_SET:
     case MOAT_OP_LOCAL_TEE:
@@ -791,6 +792,10 @@ static bool translate(struct comp *c, u32 op) {
     default:
         break;
     }
+    if (op >= MOAT_OP_V128_LOAD) {
+        moat__comp_simd(c, op, info);
+        return false;
+    }
     if (info->imm == MOAT_IMM_MEMARG) {
         op_memory(c, op, info);
         return false;
@@ -809,20 +814,30 @@ static void init_locals(struct comp *c, const struct moat__functype *t,
     if (n > UINT32_MAX / 2) moat__comp_bail(c);
     c->nlocals = (u32)n;
     c->local_types = malloc(n ? n : 1);
-    if (!c->local_types) moat__comp_bail(c);
+    c->local_slot = malloc((n ? n : 1) * sizeof *c->local_slot);
+    if (!c->local_types || !c->local_slot) moat__comp_bail(c);
     memcpy(c->local_types, t->params, t->nparams);
     u32 k = t->nparams;
     for (u32 r = 0; r < body->nlocal_runs; r++)
         for (u32 i = 0; i < body->local_runs[r].count && k < n; i++)
             c->local_types[k++] = body->local_runs[r].type;
-    c->temp_base = c->nlocals;
+    u32 slot = 0; // n <= UINT32_MAX / 2, so two slots each cannot wrap
+    for (u32 i = 0; i < n; i++) {
+        if (i == t->nparams) c->nparam_slots = slot;
+        c->local_slot[i] = slot;
+        slot += moat__valtype_slots(c->local_types[i]);
+    }
+    if (n == t->nparams) c->nparam_slots = slot;
+    for (u32 i = 0; i < t->nresults; i++)
+        c->nresult_slots += moat__valtype_slots(t->results[i]);
+    c->temp_base = slot;
 }
 
 static struct moat__code *finish(struct comp *c, u32 func_index, const struct moat__body *body) {
     moat__comp_label(c); // pad the last instruction
     u32 nwords = c->len / 2;
-    u64 frame = (u64)c->temp_base + c->max_h;
-    if (frame < c->nresults) frame = c->nresults;
+    u64 frame = (u64)c->temp_base + c->max_slots;
+    if (frame < c->nresult_slots) frame = c->nresult_slots;
     if (frame > MOAT_INTERP_STACK_SLOTS)
         frame = MOAT_INTERP_STACK_SLOTS + 1; // can never run: traps as stack exhaustion
     size_t size = sizeof(struct moat__code) + (size_t)nwords * sizeof(moat__insn)
@@ -834,6 +849,8 @@ static struct moat__code *finish(struct comp *c, u32 func_index, const struct mo
     code->frame_size = (u32)frame;
     code->nparams = c->nparams;
     code->nresults = c->nresults;
+    code->nparam_slots = c->nparam_slots;
+    code->nresult_slots = c->nresult_slots;
     code->body_offset = body->code_start;
     code->ninsns = nwords;
     memcpy(code->insns, c->buf, (size_t)nwords * sizeof(moat__insn));
@@ -845,6 +862,7 @@ static struct moat__code *finish(struct comp *c, u32 func_index, const struct mo
 
 static void comp_free(struct comp *c) {
     free(c->local_types);
+    free(c->local_slot);
     free(c->stack);
     free(c->frames);
     free(c->fixups);
@@ -876,10 +894,10 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
         f.nresults = t->nresults;
         f.results = t->results;
         push_frame(c, &f);
-        if (body->nlocals) {
+        if (c->temp_base > c->nparam_slots) {
             moat__comp_op(c, H_ZERO);
-            moat__comp_u32(c, t->nparams);
-            moat__comp_u32(c, body->nlocals);
+            moat__comp_u32(c, c->nparam_slots);
+            moat__comp_u32(c, c->temp_base - c->nparam_slots);
         }
         for (;;) {
             c->cur_off = (u32)moat__cursor_offset(&c->cur);

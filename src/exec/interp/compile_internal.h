@@ -13,10 +13,11 @@
 enum { K_TEMP = 0, K_LOCAL = 1, K_CONST = 2 };
 
 struct ventry {
-    u8 type;   // value type byte (v128 will take two slots)
+    u8 type;   // value type byte (a v128 takes two slots)
     u8 kind;   // K_*
+    u32 off;   // home slot - temp_base: the slots of the values below, added up
     u32 local; // K_LOCAL: the local's slot
-    u64 imm;   // K_CONST: the value's slot bits
+    u64 imm;   // K_CONST: the value's slot bits (never a v128)
 };
 
 // A forward jump operand to patch when its label is bound.
@@ -43,9 +44,12 @@ struct comp {
     moat__cursor cur;
     bool checked; // bounds-check mode: _CHK memory handlers
     u32 nparams, nresults;
+    u32 nparam_slots, nresult_slots;
     u32 nlocals;   // params + declared locals
-    u32 temp_base; // slot of operand-stack position 0
+    u32 temp_base; // slot of operand-stack position 0 (= slots of all locals)
     u8 *local_types;
+    u32 *local_slot; // [nlocals]: the first slot of each local
+    u32 max_slots;   // deepest operand stack, in slots
     struct ventry *stack;
     u32 h, cap_stack, max_h;
     struct cframe *frames;
@@ -68,7 +72,13 @@ struct comp {
     jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
 };
 
-#define HOME(c, pos) ((c)->temp_base + (pos))
+// The home slot of stack position `pos` (<= c->h: the next push's home at c->h).
+static inline u32 moat__comp_home(const struct comp *c, u32 pos) {
+    if (pos == 0) return c->temp_base;
+    const struct ventry *below = &c->stack[pos - 1];
+    return c->temp_base + below->off + moat__valtype_slots(below->type);
+}
+#define HOME(c, pos) moat__comp_home((c), (pos))
 
 _Noreturn void moat__comp_bail(struct comp *c);
 void *moat__comp_grow(struct comp *c, void *p, u32 *cap, u32 need, size_t elem);
@@ -81,9 +91,13 @@ u32 moat__comp_push_temp(struct comp *c, u8 type);
 u32 moat__comp_slot_of(const struct comp *c, u32 pos);
 void moat__comp_const(struct comp *c, u32 dst, u64 v);
 void moat__comp_materialize(struct comp *c, u32 pos);
+void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src);
 u32 moat__comp_pop(struct comp *c);
 
 // Variables (global), references, select, memory size/grow, bulk memory and table ops.
 void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info);
+
+// SIMD operators (compile_simd.c).
+void moat__comp_simd(struct comp *c, u32 op, const struct moat__opinfo *info);
 
 #endif

@@ -65,23 +65,27 @@ void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info) {
         u8 type = c->stack[c->h - 1].type;
         u32 a = moat__comp_pop(c);
         u32 dst = moat__comp_push_temp(c, type);
-        moat__comp_op(c, H_SELECT);
+        moat__comp_op(c, type == MOAT_VT_V128 ? H_SELECT128 : H_SELECT);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, a);
         moat__comp_u32(c, b);
         moat__comp_u32(c, cond);
         return;
     }
-    case MOAT_OP_GLOBAL_GET:
+    case MOAT_OP_GLOBAL_GET: {
         imm[0] = read_u32(c);
         if (imm[0] >= c->ir->nglobals) moat__comp_bail(c);
-        emit_result(c, H_GLOBAL_GET, c->ir->globals[imm[0]].valtype, 0, imm, 1);
+        u8 type = c->ir->globals[imm[0]].valtype;
+        emit_result(c, type == MOAT_VT_V128 ? H_GLOBAL_GET128 : H_GLOBAL_GET, type, 0, imm, 1);
         return;
-    case MOAT_OP_GLOBAL_SET:
+    }
+    case MOAT_OP_GLOBAL_SET: {
         imm[0] = read_u32(c);
         if (imm[0] >= c->ir->nglobals) moat__comp_bail(c);
-        emit_popped(c, H_GLOBAL_SET, 1, imm, 1);
+        bool wide = c->ir->globals[imm[0]].valtype == MOAT_VT_V128;
+        emit_popped(c, wide ? H_GLOBAL_SET128 : H_GLOBAL_SET, 1, imm, 1);
         return;
+    }
     case MOAT_OP_TABLE_GET:
         imm[0] = read_u32(c);
         emit_result(c, H_TABLE_GET, table_type(c, imm[0]), 1, imm, 1);

@@ -9,10 +9,10 @@
 // offsets are signed word counts relative to the start of the jumping instruction, so
 // code is position independent and can be built in a growing buffer.
 //
-// Frames: every value is one u64 slot. A function's frame is
-//   [params][declared locals][temporaries: one per operand-stack position]
+// Frames: a value is one u64 slot, a v128 two adjacent ones. A function's frame is
+//   [params][declared locals][temporaries: one value per operand-stack position]
 // and the callee's params are the caller's outgoing argument slots (no copy per call).
-// Results come back in the callee's slots 0..nresults-1, i.e. the caller's argument area.
+// Results come back in the callee's slots from 0 on, i.e. the caller's argument area.
 #ifndef MOAT_EXEC_INTERP_INTERNAL_H
 #define MOAT_EXEC_INTERP_INTERNAL_H
 
@@ -93,6 +93,7 @@ struct moat__code {
     u32 func_index;
     u32 frame_size; // slots: params + locals + temporaries (>= nresults)
     u32 nparams, nresults;
+    u32 nparam_slots, nresult_slots; // a v128 takes two
     u32 body_offset; // module offset of the first instruction
     u32 nsrc;
     struct moat__srcpos *src; // [nsrc], inside this allocation

@@ -99,6 +99,27 @@
         NEXT(3);                                                                                 \
     })
 
+// SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
+// slot (when there is a result), the operand slots in push order, then immediates
+// (memarg offset, lane, or 16 bytes as 4 words). A v128 slot operand names two slots.
+#define SIMD(NAME, ...) HANDLER(NAME, __VA_ARGS__)
+
+// SIMD memory access of NBYTES at slot operand ADDR + immediate operand OFF; BODY sees
+// `p`, the host address. Makes NAME (guard pages) and NAME_CHK (bounds checks).
+#define SIMD_MEM(NAME, NBYTES, ADDR, OFF, NOPS, ...)                                             \
+    HANDLER(NAME, {                                                                              \
+        u8 *p = mem + (u64)(u32)S(ADDR) + OPND(OFF);                                             \
+        __VA_ARGS__                                                                              \
+        NEXT(NOPS);                                                                              \
+    })                                                                                           \
+    HANDLER(NAME##_CHK, {                                                                        \
+        u64 ea = (u64)(u32)S(ADDR) + OPND(OFF);                                                  \
+        if (MOAT_UNLIKELY(ea + (NBYTES) > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        u8 *p = mem + ea;                                                                        \
+        __VA_ARGS__                                                                              \
+        NEXT(NOPS);                                                                              \
+    })
+
 // Compare and branch: operands a, b (slot or immediate), rel.
 #define BR_CMP(NAME, TA, EXPR)                \
     HANDLER(BR_##NAME, {                      \

@@ -10,6 +10,7 @@
 // stack) nests for host -> wasm -> host -> wasm re-entry.
 #include "exec/interp/interp_internal.h"
 #include "exec/interp/num.h"
+#include "exec/interp/simd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@
 #define PUT_u64(v)    ((u64)(v))
 #define PUT_f32(v)    ((u64)moat__f32_bits(v))
 #define PUT_f64(v)    moat__f64_bits(v)
+#define VGET(k)       moat__v128_get(&fp[OPND(k)])
+#define VPUT(k, v)    moat__v128_put(&fp[OPND(k)], (v))
 #define TRAP(kind)    return vm_fault(vm, pc, (kind))
 #define NEXT(nops)                  \
     do {                            \
@@ -66,8 +69,12 @@ static void moat__interp_switch(struct moat__vm *vm, moat_instance *inst) {
 static MOAT_COLD int moat__interp_host_call(struct moat__vm *vm, const moat__insn *pc,
                                             moat__slot *args, moat_func *f) {
     moat__slot *saved_top = vm->stack_top;
-    u32 n = f->type->nparams > f->type->nresults ? f->type->nparams : f->type->nresults;
-    vm->stack_top = args + n;
+    u32 np = 0, nr = 0;
+    for (u32 i = 0; i < f->type->nparams; i++)
+        np += moat__valtype_slots(f->type->params[i]);
+    for (u32 i = 0; i < f->type->nresults; i++)
+        nr += moat__valtype_slots(f->type->results[i]);
+    vm->stack_top = args + (np > nr ? np : nr);
     moat_trap *trap = moat__host_call(f, vm->inst, args);
     vm->stack_top = saved_top;
     if (MOAT_UNLIKELY(trap)) {
@@ -290,7 +297,7 @@ moat_trap *moat__interp_invoke(moat_func *func, moat__slot *slots) {
     moat_trap *saved_pending = vm->pending_trap;
     moat__slot *saved_top = vm->stack_top;
 
-    if (code->nparams) memcpy(fp, slots, code->nparams * sizeof *fp);
+    if (code->nparam_slots) memcpy(fp, slots, code->nparam_slots * sizeof *fp);
     entry->ret_pc = vm->exit_insn;
     entry->fp = fp;
     entry->inst = inst;
@@ -307,8 +314,8 @@ moat_trap *moat__interp_invoke(moat_func *func, moat__slot *slots) {
     moat_trap *trap = NULL;
     if (kind)
         trap = make_trap(vm, kind, entry);
-    else if (code->nresults)
-        memcpy(slots, fp, code->nresults * sizeof *fp);
+    else if (code->nresult_slots)
+        memcpy(slots, fp, code->nresult_slots * sizeof *fp);
 
     vm->nesting--;
     vm->ctrl_top = entry;

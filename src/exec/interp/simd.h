@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+// The v128 value of the SIMD handlers (ops_simd*.inc) and their lane helpers (spec:
+// Numerics, vector operations). Two builds from the same handler source:
+//   vector  (default on GCC/clang with SSE2, i.e. every x86-64): the union also holds
+//           GCC/clang vector types, so the common lane-wise operators are one host
+//           vector instruction (paddb, pcmpeqd, mulps, ...); a few operators that the
+//           vector extensions cannot express use SSE2 intrinsics.
+//   scalar  (-DMOAT_SIMD=scalar, or any other host): plain C loops over the lanes,
+//           the portable fallback that CI also tests.
+// Both give bit-identical results: the spec fixes every integer result, and the float
+// operators used on vectors (+ - * / sqrt, compares) are IEEE 754 operations whose NaN
+// results are canonical or arithmetic either way. Static inline: used by run.c only.
+#ifndef MOAT_EXEC_INTERP_SIMD_H
+#define MOAT_EXEC_INTERP_SIMD_H
+
+#include "exec/interp/num.h"
+#include "util/types.h"
+
+#include <math.h>
+#include <string.h>
+
+#if !defined(MOAT_SIMD_SCALAR) && defined(__GNUC__) && defined(__SSE2__)
+#define MOAT_SIMD_VEC 1
+#include <emmintrin.h>
+typedef u8 moat__vu8 __attribute__((vector_size(16)));
+typedef i8 moat__vi8 __attribute__((vector_size(16)));
+typedef u16 moat__vu16 __attribute__((vector_size(16)));
+typedef i16 moat__vi16 __attribute__((vector_size(16)));
+typedef u32 moat__vu32 __attribute__((vector_size(16)));
+typedef i32 moat__vi32 __attribute__((vector_size(16)));
+typedef u64 moat__vu64 __attribute__((vector_size(16)));
+typedef i64 moat__vi64 __attribute__((vector_size(16)));
+typedef f32 moat__vf32 __attribute__((vector_size(16)));
+typedef f64 moat__vf64 __attribute__((vector_size(16)));
+#endif
+
+// A v128 value in a handler. Frames hold it as two u64 slots (8-byte aligned only), so
+// it is copied in and out with memcpy (movdqu).
+typedef union moat__v128 {
+    u8 u8[16];
+    i8 i8[16];
+    u16 u16[8];
+    i16 i16[8];
+    u32 u32[4];
+    i32 i32[4];
+    u64 u64[2];
+    i64 i64[2];
+    f32 f32[4];
+    f64 f64[2];
+#ifdef MOAT_SIMD_VEC
+    moat__vu8 vu8;
+    moat__vi8 vi8;
+    moat__vu16 vu16;
+    moat__vi16 vi16;
+    moat__vu32 vu32;
+    moat__vi32 vi32;
+    moat__vu64 vu64;
+    moat__vi64 vi64;
+    moat__vf32 vf32;
+    moat__vf64 vf64;
+    __m128i mi;
+    __m128 mf;
+    __m128d md;
+#endif
+} moat__v128;
+
+static inline moat__v128 moat__v128_get(const u64 *slots) {
+    moat__v128 v;
+    memcpy(&v, slots, sizeof v);
+    return v;
+}
+
+static inline void moat__v128_put(u64 *slots, moat__v128 v) {
+    memcpy(slots, &v, sizeof v);
+}
+
+// --- integer lane helpers (spec: Numerics, integer operations) --------------------------
+
+static inline i32 moat__sat_i8(i32 x) {
+    return x < -128 ? -128 : x > 127 ? 127 : x;
+}
+static inline i32 moat__sat_u8(i32 x) {
+    return x < 0 ? 0 : x > 255 ? 255 : x;
+}
+static inline i32 moat__sat_i16(i32 x) {
+    return x < -32768 ? -32768 : x > 32767 ? 32767 : x;
+}
+static inline i32 moat__sat_u16(i32 x) {
+    return x < 0 ? 0 : x > 65535 ? 65535 : x;
+}
+
+// --- float lane helpers -------------------------------------------------------------------
+// nearest: round to even in the default rounding mode (never changed by moat).
+static inline f32 moat__nearest32(f32 x) {
+    return nearbyintf(x);
+}
+static inline f64 moat__nearest64(f64 x) {
+    return nearbyint(x);
+}
+
+// pmin/pmax: b < a ? b : a, exactly (no NaN or signed-zero rules: spec "pseudo-min").
+static inline f32 moat__pmin32(f32 a, f32 b) {
+    return b < a ? b : a;
+}
+static inline f32 moat__pmax32(f32 a, f32 b) {
+    return a < b ? b : a;
+}
+static inline f64 moat__pmin64(f64 a, f64 b) {
+    return b < a ? b : a;
+}
+static inline f64 moat__pmax64(f64 a, f64 b) {
+    return a < b ? b : a;
+}
+
+// Saturating f64 -> i32/u32 of the _zero conversions; f32 lanes widen exactly.
+static inline i32 moat__sat_f_s32(f64 x) {
+    return (i32)moat__sat_s32(x);
+}
+static inline u32 moat__sat_f_u32(f64 x) {
+    return moat__sat_u32(x);
+}
+
+#endif
