@@ -72,3 +72,6 @@ endif()
 
 # --- fuzzing: the libFuzzer target and the corpus replay --------------------------------
 include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
+
+# --- embedding: tests against moat.h and libmoat.so only, and the install test ---------
+include(${CMAKE_SOURCE_DIR}/tests/embed/embed.cmake)

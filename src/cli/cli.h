@@ -34,20 +34,37 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 // "moat: cannot read 'PATH': <reason>" and returns false.
 bool cli_read_file(const char *path, uint8_t **out, size_t *out_len);
 
-// Engine options shared by `run` and `wast` (`--bounds-checks`, `-W key=value`).
+// Engine options shared by `run` and `wast` (`--bounds-checks`, `-W key=value`), and the
+// store options of `run` (options.c). Zero values mean the library's defaults.
 typedef struct cli_engine_opts {
     bool bounds_checks;
-    uint32_t max_call_depth; // 0 = library default
+    uint32_t max_call_depth;
+    size_t max_wasm_stack;
+    bool has_fuel; // store options from here on
+    uint64_t fuel;
+    uint64_t timeout_ms;
+    uint64_t max_memory_size;
+    uint64_t max_table_elements;
 } cli_engine_opts;
 
-// Tries to consume an engine option at argv[*i] (and its value at argv[*i + 1] for a
-// separate `-W key=value`). Returns 1 if consumed (advancing *i past it), 0 if argv[*i]
-// is not an engine option, -1 after printing a usage error for a bad value.
-int cli_engine_opt_parse(const char *cmd, int argc, char **argv, int *i, cli_engine_opts *opts);
-// The help text lines for the engine options.
-extern const char cli_engine_opts_help[];
+// Tries to consume an option at argv[*i] (and its value at argv[*i + 1] for a separate
+// `-W key=value`); store options only `with_store_opts`. Returns 1 if consumed (advancing
+// *i past it), 0 if argv[*i] is not such an option, -1 after printing a usage error.
+int cli_engine_opt_parse(const char *cmd, bool with_store_opts, int argc, char **argv, int *i,
+                         cli_engine_opts *opts);
+// Prints a command's help to stdout: `head`, the option lines, `tail`.
+void cli_help_print(const char *head, bool with_store_opts, const char *tail);
 // Makes an engine with the options; prints the error and returns NULL on failure.
 moat_engine *cli_engine_new(const cli_engine_opts *opts);
+// Applies the store options (limits, fuel, epoch deadline); false after printing an error.
+bool cli_store_configure(moat_store *store, const cli_engine_opts *opts);
+
+// -W timeout: a thread that advances the engine's epoch after `ms` milliseconds, so that a
+// store with an epoch deadline of 1 traps "interrupted". Stop it (and free it) with
+// cli_timer_stop, which does nothing for NULL. NULL if the thread cannot be started.
+typedef struct cli_timer cli_timer;
+cli_timer *cli_timer_start(moat_engine *engine, uint64_t ms);
+void cli_timer_stop(cli_timer *timer);
 
 // Writes a message for `err` to stderr, prefixed by "moat: <what>: ", and deletes it.
 void cli_report_error(const char *what, moat_error *err);

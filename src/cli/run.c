@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char run_help[] =
+static const char run_help_head[] =
     "Usage: moat run [OPTIONS] FILE.wasm [ARGS...]\n"
     "\n"
     "Instantiates FILE.wasm and calls one of its exported functions. Options come before\n"
@@ -24,12 +24,13 @@ static const char run_help[] =
     "Modules with imports cannot run yet (no WASI): instantiation fails naming the import.\n"
     "\n"
     "Options:\n"
-    "  --invoke NAME             call export NAME instead of _start (also --invoke=NAME)\n"
-    "%s"
+    "  --invoke NAME             call export NAME instead of _start (also --invoke=NAME)\n";
+static const char run_help_tail[] =
     "  -h, --help                print this help and exit\n"
     "\n"
     "Exit status: 0 on success, 1 if the module cannot be read, loaded, linked or called,\n"
-    "2 on a usage error, 134 if the guest traps (message and wasm backtrace on stderr).\n";
+    "2 on a usage error, 134 if the guest traps, runs out of fuel or times out (message\n"
+    "and wasm backtrace on stderr).\n";
 
 typedef struct run_opts {
     cli_engine_opts engine;
@@ -44,14 +45,14 @@ static int parse_args(int argc, char **argv, run_opts *opts) {
     int i = 1;
     while (i < argc && argv[i][0] == '-' && argv[i][1]) {
         const char *arg = argv[i];
-        int r = cli_engine_opt_parse("run", argc, argv, &i, &opts->engine);
+        int r = cli_engine_opt_parse("run", true, argc, argv, &i, &opts->engine);
         if (r < 0) return CLI_EXIT_USAGE;
         if (r > 0) continue;
         if (!strcmp(arg, "--")) {
             i++;
             break;
         } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            printf(run_help, cli_engine_opts_help);
+            cli_help_print(run_help_head, true, run_help_tail);
             return CLI_EXIT_OK;
         } else if (!strcmp(arg, "--invoke")) {
             if (i + 1 >= argc) return cli_usage_error("run", "--invoke needs a function name");
@@ -259,8 +260,14 @@ static int run_module(moat_engine *engine, const uint8_t *bytes, size_t len, con
     int status = CLI_EXIT_FAIL;
     moat_store *store = moat_store_new(engine);
     moat_linker *linker = moat_linker_new(engine);
+    cli_timer *timer = NULL;
     if (!store || !linker) {
         cli_error("out of memory");
+        goto done;
+    }
+    if (!cli_store_configure(store, &opts->engine)) goto done;
+    if (opts->engine.timeout_ms && !(timer = cli_timer_start(engine, opts->engine.timeout_ms))) {
+        cli_error("cannot start the timeout thread");
         goto done;
     }
     moat_instance *instance = NULL;
@@ -278,6 +285,7 @@ static int run_module(moat_engine *engine, const uint8_t *bytes, size_t len, con
         status = call_export(store, instance, opts);
     }
 done:
+    cli_timer_stop(timer);
     moat_linker_delete(linker);
     moat_store_delete(store);
     moat_module_delete(module);

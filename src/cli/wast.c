@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char wast_help[] =
+static const char wast_help_head[] =
     "Usage: moat wast [OPTIONS] FILE.json...\n"
     "\n"
     "Runs WebAssembly spec test scripts in the JSON form written by wabt's wast2json\n"
@@ -24,8 +24,8 @@ static const char wast_help[] =
     "\n"
     "Options:\n"
     "  -v, --verbose             also print a summary line per file, skipped commands, and\n"
-    "                            a note when an expected error's text differs from moat's\n"
-    "%s"
+    "                            a note when an expected error's text differs from moat's\n";
+static const char wast_help_tail[] =
     "  -h, --help                print this help and exit\n"
     "\n"
     "Exit status: 0 if no command failed, 1 if any failed, 2 on a usage error.\n";
@@ -89,13 +89,13 @@ int cli_wast_main(int argc, char **argv) {
     int i = 1;
     while (i < argc && argv[i][0] == '-' && argv[i][1]) {
         const char *arg = argv[i];
-        int r = cli_engine_opt_parse("wast", argc, argv, &i, &engine_opts);
+        int r = cli_engine_opt_parse("wast", false, argc, argv, &i, &engine_opts);
         if (r < 0) return CLI_EXIT_USAGE;
         if (r > 0) continue;
         i++;
         if (!strcmp(arg, "--")) break;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            printf(wast_help, cli_engine_opts_help);
+            cli_help_print(wast_help_head, false, wast_help_tail);
             return CLI_EXIT_OK;
         }
         if (strcmp(arg, "-v") && strcmp(arg, "--verbose"))

@@ -19,7 +19,8 @@ run moat help run
 expect_status 0
 expect_out "--invoke NAME"
 run moat run --help
-for flag in --invoke --bounds-checks "-W bounds-checks" "-W max-call-depth" --help; do
+for flag in --invoke --bounds-checks "-W bounds-checks" "-W max-call-depth" "-W max-wasm-stack" \
+    "-W fuel" "-W timeout" "-W max-memory-size" "-W max-table-elements" --help; do
     expect_out "$flag"
 done
 run moat wast --help
@@ -43,7 +44,13 @@ expect_status 2
 expect_err "Try 'moat wast --help'"
 run moat run -W bounds-checks=maybe x.wasm
 expect_status 2
-expect_err "-W bounds-checks expects y or n"
+expect_err "-W bounds-checks expects y|n, not 'maybe'"
+run moat wast -W fuel=10 x.json
+expect_status 2
+expect_err "-W fuel is an option of moat run only"
+run moat run -W max-memory-size=12X x.wasm
+expect_status 2
+expect_err "-W max-memory-size expects BYTES, not '12X'"
 run moat run -W colour=blue x.wasm
 expect_status 2
 expect_err "unknown -W option 'colour'"

@@ -3,7 +3,8 @@
 // of the right types -> call up to 16 exported functions with zero arguments. Inputs of
 // odd length run with explicit bounds checks, even ones with guard pages, so both memory
 // modes are fuzzed and a given input always takes the same one. A small call-depth limit
-// keeps runaway recursion cheap. Built twice: with libFuzzer (fuzz_load) and with
+// keeps runaway recursion cheap, fuel bounds loops, and store limits bound memory and
+// table growth. Built twice: with libFuzzer (fuzz_load) and with
 // replay_main.c as an ordinary program (fuzz_replay) that ctest runs over corpus/.
 #include "moat.h"
 
@@ -13,10 +14,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum {
-    FUZZ_CALL_DEPTH = 500, // frames; "call stack exhausted" is reached quickly
-    FUZZ_MAX_CALLS = 16,   // exported functions called per input
-    FUZZ_MAX_TABLE = 10000 // elements of an imported table (bigger: skip the input)
+    FUZZ_CALL_DEPTH = 500,  // frames; "call stack exhausted" is reached quickly
+    FUZZ_MAX_CALLS = 16,    // exported functions called per input
+    FUZZ_MAX_TABLE = 10000, // elements of an imported table (bigger: skip the input)
 };
+#define FUZZ_FUEL       1000000u            // per input: a few ms of interpretation
+#define FUZZ_MAX_MEMORY (64u * 1024 * 1024) // bytes per linear memory
+#define FUZZ_MAX_ELEMS  100000u             // elements per table
 
 static moat_engine *engine_for(bool bounds_checks) {
     static moat_engine *engines[2];
@@ -26,6 +30,7 @@ static moat_engine *engine_for(bool bounds_checks) {
         if (!config) abort();
         moat_config_bounds_checks_set(config, bounds_checks);
         moat_config_max_call_depth_set(config, FUZZ_CALL_DEPTH);
+        moat_config_consume_fuel_set(config, true);
         moat_error *err = moat_engine_new(config, slot);
         if (err) abort(); // the fuzzer cannot run without an engine
     }
@@ -120,6 +125,11 @@ static void call_exports(moat_store *store, moat_instance *instance) {
 
 static void instantiate_and_run(moat_engine *engine, const moat_module *module) {
     moat_store *store = moat_store_new(engine);
+    if (store) {
+        moat_store_max_memory_size_set(store, FUZZ_MAX_MEMORY);
+        moat_store_max_table_elements_set(store, FUZZ_MAX_ELEMS);
+        moat_error_delete(moat_store_fuel_set(store, FUZZ_FUEL));
+    }
     size_t nimports = moat_module_import_count(module);
     moat_extern *imports = calloc(nimports + 1, sizeof *imports);
     bool ok = store && imports;
