@@ -24,8 +24,9 @@ if [ -z "$(ls -A "$work/seeds")" ]; then
   find "$spec/json/core" -name '*.wasm' -exec cp {} "$work/seeds/" \;
   echo "run.sh: $(ls "$work/seeds" | wc -l) seed modules from $spec/json/core"
 fi
-# Fork mode with ignored timeouts: without a fuel API an input may loop forever, which
-# is not a bug; crashes and sanitizer reports still stop the run.
+# Fork mode with ignored timeouts: an input that loops forever is not a bug (fuzz_load
+# gives each input fuel, which ends loops once the interpreter checks it); crashes and
+# sanitizer reports still stop the run.
 status=0
 ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1} \
 "$bin" -fork=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 -rss_limit_mb=4096 \
