@@ -413,6 +413,30 @@ static void skip_unreachable(struct comp *c) {
     }
 }
 
+// Fuel/epoch check (rt/limits.c) at a loop header or function entry, when the engine's
+// config asks for one: back-edges and calls all pass through one of these, and nothing
+// is emitted otherwise. The fuel cost is patched in by end_check.
+static void emit_check(struct comp *c, struct cframe *f) {
+    if (!c->check_hid) return;
+    moat__comp_op(c, c->check_hid);
+    if (c->check_hid != H_EPOCH_CHECK) f->check_opnd = moat__comp_u32(c, 1);
+    f->check_from = c->nseen;
+}
+
+// Charges a loop's check with the instructions of its body outside nested loops (the
+// function's: outside every loop), and tells the enclosing check about them.
+static void end_check(struct comp *c, u32 frame) {
+    struct cframe *f = &c->frames[frame];
+    u32 n = c->nseen - f->check_from;
+    if (f->check_opnd && n > f->nested) c->buf[f->check_opnd] = n - f->nested;
+    for (u32 i = frame; i-- > 0;) {
+        if (c->frames[i].kind == MOAT_OP_LOOP || i == 0) {
+            c->frames[i].nested += n;
+            break;
+        }
+    }
+}
+
 static void op_block(struct comp *c, u32 op) {
     struct cframe f = {0};
     f.kind = (u8)op;
@@ -423,6 +447,7 @@ static void op_block(struct comp *c, u32 op) {
     f.height = c->h - f.nparams;
     if (op == MOAT_OP_LOOP) {
         f.loop_pos = moat__comp_label(c);
+        emit_check(c, &f);
     } else if (op == MOAT_OP_IF) {
         u32 insn = emit_condbr(c, &cb);
         c->fixups =
@@ -465,6 +490,7 @@ static bool op_end(struct comp *c) {
         return true;
     }
     if (!f->unreachable) settle_results(c, f);
+    if (f->kind == MOAT_OP_LOOP) end_check(c, c->nframes - 1);
     if (f->else_fixup || f->fixups) {
         u32 here = moat__comp_label(c);
         patch(c, f->else_fixup, here);
@@ -883,6 +909,11 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
         c->module = module;
         c->ir = ir;
         c->checked = module->engine->config.bounds_checks;
+        const struct moat_config *cfg = &module->engine->config;
+        c->check_hid = cfg->consume_fuel && cfg->epoch_interruption ? H_FUEL_EPOCH_CHECK
+                       : cfg->consume_fuel                          ? H_FUEL_CHECK
+                       : cfg->epoch_interruption                    ? H_EPOCH_CHECK
+                                                                    : 0;
         c->nparams = t->nparams;
         c->nresults = t->nresults;
         c->cur.base = ir->bytes;
@@ -894,6 +925,7 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
         f.nresults = t->nresults;
         f.results = t->results;
         push_frame(c, &f);
+        emit_check(c, &c->frames[0]);
         if (c->temp_base > c->nparam_slots) {
             moat__comp_op(c, H_ZERO);
             moat__comp_u32(c, c->nparam_slots);
@@ -903,8 +935,10 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
             c->cur_off = (u32)moat__cursor_offset(&c->cur);
             u32 op;
             if (!moat__read_opcode(&c->cur, &op)) moat__comp_bail(c);
+            c->nseen++;
             if (translate(c, op)) break;
         }
+        end_check(c, 0);
         c->result = finish(c, func_index, body);
     }
     struct moat__code *code = c->result;

@@ -35,6 +35,9 @@ struct cframe {
     const u8 *params, *results;
     u32 loop_pos;   // LOOP: word index of the loop header
     u32 fixups;     // forward branches to the end, list head +1
+    u32 check_opnd; // LOOP/function with fuel: buffer index of the check's cost, 0 = none
+    u32 check_from; // c->nseen when the check was emitted
+    u32 nested;     // wasm instructions inside nested loops (charged by their own check)
     u32 else_fixup; // IF: the BR_UNLESS to the else arm, +1
 };
 
@@ -42,7 +45,9 @@ struct comp {
     const moat_module *module;
     const struct moat__module_ir *ir;
     moat__cursor cur;
-    bool checked; // bounds-check mode: _CHK memory handlers
+    bool checked;  // bounds-check mode: _CHK memory handlers
+    u32 check_hid; // fuel/epoch check at loop headers and function entry; 0 = none
+    u32 nseen;     // wasm instructions translated so far (fuel costs)
     u32 nparams, nresults;
     u32 nparam_slots, nresult_slots;
     u32 nlocals;   // params + declared locals

@@ -53,6 +53,17 @@ static MOAT_COLD int vm_fault(struct moat__vm *vm, const moat__insn *pc, int kin
     return kind;
 }
 
+// A fuel or epoch check failed: out of fuel (the cost is given back, so the store keeps
+// what was left) or past the epoch deadline.
+static MOAT_COLD int limit_trap(struct moat__vm *vm, const moat__insn *pc, u32 cost) {
+    moat_store *store = vm->store;
+    if (store->fuel < 0) {
+        store->fuel += cost;
+        return vm_fault(vm, pc, MOAT_TRAP_OUT_OF_FUEL);
+    }
+    return vm_fault(vm, pc, MOAT_TRAP_INTERRUPTED);
+}
+
 // Makes `inst` the current instance: the views handlers read.
 static void moat__interp_switch(struct moat__vm *vm, moat_instance *inst) {
     vm->inst = inst;
@@ -180,7 +191,11 @@ static struct moat__vm *vm_get(moat_store *store) {
     if (!depth) depth = MOAT_DEFAULT_CALL_DEPTH;
     vm->store = store;
     vm->ctrl_base = calloc(depth, sizeof *vm->ctrl_base);
-    vm->stack_base = calloc(MOAT_INTERP_STACK_SLOTS, sizeof *vm->stack_base);
+    // moat_config_max_wasm_stack_set: bytes of value stack, 8 per slot.
+    size_t wasm_stack = store->engine->config.max_wasm_stack;
+    size_t nslots = wasm_stack ? wasm_stack / sizeof(moat__slot) : MOAT_INTERP_STACK_SLOTS;
+    if (nslots < 16) nslots = 16;
+    vm->stack_base = calloc(nslots, sizeof *vm->stack_base);
     if (!vm->ctrl_base || !vm->stack_base) {
         free(vm->ctrl_base);
         free(vm->stack_base);
@@ -190,7 +205,7 @@ static struct moat__vm *vm_get(moat_store *store) {
     vm->ctrl_top = vm->ctrl_base;
     vm->ctrl_end = vm->ctrl_base + depth;
     vm->stack_top = vm->stack_base;
-    vm->stack_end = vm->stack_base + MOAT_INTERP_STACK_SLOTS;
+    vm->stack_end = vm->stack_base + nslots;
     vm->exit_insn[0] = moat__interp_handler_word(H_EXIT);
     vm->memp = &vm->no_memory;
     store->interp = vm;
