@@ -347,6 +347,7 @@ typedef enum moat_trap_kind {
     MOAT_TRAP_HOST,        // raised by a host function
     MOAT_TRAP_OUT_OF_FUEL, // "out of fuel" (moat_store_fuel_set)
     MOAT_TRAP_INTERRUPTED, // "interrupted": past the epoch deadline
+    MOAT_TRAP_EXIT,        // the guest asked to exit (WASI proc_exit; moat_trap_new_exit)
 } moat_trap_kind;
 
 // A frame of a trap's backtrace, innermost first.
@@ -363,6 +364,13 @@ typedef struct moat_frame {
 // wasm, with the wasm frames between appended). Never NULL: on OOM a static trap that
 // says "out of memory" and that moat_trap_delete ignores.
 MOAT_API moat_trap *moat_trap_new(const char *message);
+// Creates an exit trap (kind MOAT_TRAP_EXIT) carrying `status`: a host function returns
+// it to stop the guest without a fault, as WASI proc_exit does. The library never ends the
+// process; the embedder decides what an exit means. Never NULL (on OOM the static
+// "out of memory" trap, for which moat_trap_exit_status is false).
+MOAT_API moat_trap *moat_trap_new_exit(int32_t status);
+// True if `trap` is an exit trap; then *out gets its status.
+MOAT_API bool moat_trap_exit_status(const moat_trap *trap, int32_t *out);
 // Frees a trap (own). Does nothing for NULL.
 MOAT_API void moat_trap_delete(moat_trap *trap);
 MOAT_API moat_trap_kind moat_trap_kind_get(const moat_trap *trap);
@@ -513,6 +521,54 @@ MOAT_API void moat_instance_export_nth(moat_instance *instance, size_t i, moat_n
                                        moat_extern *out);
 // The module the instance was made from (borrowed; kept alive by the instance).
 MOAT_API const moat_module *moat_instance_module(const moat_instance *instance);
+
+// ---------------------------------------------------------------------------------------
+// WASI preview1 (wasi_snapshot_preview1), docs/wasi.md
+//
+// A guest gets exactly what the configuration grants: its arguments, the environment
+// variables named, the preopened directories (resolution never leaves them), the
+// listening sockets, and stdio. Nothing is inherited by default.
+
+typedef struct moat_wasi_config moat_wasi_config;
+typedef struct moat_wasi moat_wasi;
+
+// Returns a new, empty configuration (own): no args, no env, no preopens, stdin reads
+// /dev/null and stdout/stderr discard. NULL on out-of-memory.
+MOAT_API moat_wasi_config *moat_wasi_config_new(void);
+MOAT_API void moat_wasi_config_delete(moat_wasi_config *config);
+// Appends an argument (copied); the first is argv[0]. Error OOM only.
+MOAT_API moat_error *moat_wasi_config_arg(moat_wasi_config *config, const char *arg);
+// Appends an environment variable NAME=VALUE (both copied). Error API if `name` is empty
+// or contains '='.
+MOAT_API moat_error *moat_wasi_config_env(moat_wasi_config *config, const char *name,
+                                          const char *value);
+// Preopens host directory `host_path` as `guest_path` (both copied); opened by
+// moat_wasi_new. A read-only grant has no write rights at all: every create, write,
+// rename, unlink or metadata change beneath it fails with ENOTCAPABLE.
+MOAT_API moat_error *moat_wasi_config_preopen_dir(moat_wasi_config *config, const char *host_path,
+                                                  const char *guest_path, bool read_only);
+// Uses host file descriptors for the guest's fds 0, 1 and 2 (borrowed: they must stay open
+// until the moat_wasi is deleted, which does not close them); -1 keeps the default.
+MOAT_API void moat_wasi_config_stdio(moat_wasi_config *config, int stdin_fd, int stdout_fd,
+                                     int stderr_fd);
+// Shorthand for moat_wasi_config_stdio(config, 0, 1, 2).
+MOAT_API void moat_wasi_config_inherit_stdio(moat_wasi_config *config);
+// Adds a TCP listening socket on "ADDR:PORT" ("127.0.0.1:8080", "[::1]:80",
+// "localhost:0"), created by moat_wasi_new and given to the guest after the preopened
+// directories (the guest accepts on it with sock_accept). Error API on a malformed address.
+MOAT_API moat_error *moat_wasi_config_tcp_listen(moat_wasi_config *config, const char *addr);
+
+// Creates a WASI context from `config` (borrowed; may be deleted afterwards): opens the
+// preopens and sockets. Errors: IO naming the directory or address that failed, OOM.
+MOAT_API moat_error *moat_wasi_new(const moat_wasi_config *config, moat_wasi **out);
+// Closes every file the guest still has open. Delete it after the store whose functions
+// use it (moat_wasi_define).
+MOAT_API void moat_wasi_delete(moat_wasi *wasi);
+// Creates the 46 functions of wasi_snapshot_preview1 in `store` and defines them in
+// `linker` under that module name. They act on the memory the calling instance exports
+// as "memory" (a call from an instance without one traps). proc_exit returns an exit
+// trap (moat_trap_exit_status) from the moat_func_call that ran the guest.
+MOAT_API moat_error *moat_wasi_define(moat_wasi *wasi, moat_linker *linker, moat_store *store);
 
 // Convenience: a moat_name from a NUL-terminated string.
 static inline moat_name moat_name_from(const char *s) {

@@ -4,6 +4,7 @@
 // `_start`. Results go to stdout one per line (as `wasmtime run --invoke` prints them); a
 // trap prints its message and wasm backtrace on stderr and exits 134.
 #include "cli.h"
+#include "run_wasi.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -21,9 +22,11 @@ static const char run_help_head[] =
     "own line. Argument syntax: i32/i64 as decimal (may be negative) or 0x hex; f32/f64\n"
     "as decimal, hex float, nan, inf or -inf; funcref/externref only as null.\n"
     "\n"
-    "Modules with imports cannot run yet (no WASI): instantiation fails naming the import.\n"
+    "The module may import wasi_snapshot_preview1 (WASI preview1): the guest gets stdio,\n"
+    "its arguments (argv[0] is FILE.wasm as written) and nothing else unless granted\n"
+    "below. proc_exit(N) exits with N (0-125; a larger N is reported and gives 1).\n"
     "\n"
-    "Options:\n"
+    "Options:\n" RUN_GRANTS_HELP
     "  --invoke NAME             call export NAME instead of _start (also --invoke=NAME)\n";
 static const char run_help_tail[] =
     "  -h, --help                print this help and exit\n"
@@ -34,6 +37,7 @@ static const char run_help_tail[] =
 
 typedef struct run_opts {
     cli_engine_opts engine;
+    run_grants *grants; // WASI grants (run_wasi.c)
     const char *invoke; // NULL: _start
     const char *path;
     int nargs;
@@ -46,6 +50,7 @@ static int parse_args(int argc, char **argv, run_opts *opts) {
     while (i < argc && argv[i][0] == '-' && argv[i][1]) {
         const char *arg = argv[i];
         int r = cli_engine_opt_parse("run", true, argc, argv, &i, &opts->engine);
+        if (r == 0) r = run_grants_parse(argc, argv, &i, opts->grants);
         if (r < 0) return CLI_EXIT_USAGE;
         if (r > 0) continue;
         if (!strcmp(arg, "--")) {
@@ -144,6 +149,11 @@ static bool same_frame(const moat_frame *a, const moat_frame *b) {
 // Runaway recursion leaves thousands of identical frames: a run of the same frame
 // shows its first BACKTRACE_RUN frames and a count of the rest.
 static int report_trap(moat_trap *trap) {
+    int exit_status = run_exit_status(trap);
+    if (exit_status >= 0) {
+        moat_trap_delete(trap);
+        return exit_status;
+    }
     enum { BACKTRACE_RUN = 3 };
     fprintf(stderr, "moat: trap: %s\n", moat_trap_message(trap));
     size_t n = moat_trap_frame_count(trap);
@@ -195,6 +205,22 @@ static int check_arity(const run_opts *opts, const char *name, const moat_functy
     return CLI_EXIT_FAIL;
 }
 
+// With --invoke, a reactor's `_initialize` runs first (as in Wasmtime); a command's
+// `_start` does its own initialisation.
+static int call_initialize(moat_store *store, moat_instance *instance, const run_opts *opts) {
+    moat_extern ext;
+    if (!opts->invoke || !moat_instance_export_get(instance, moat_name_from("_initialize"), &ext)
+        || ext.kind != MOAT_EXTERN_FUNC)
+        return CLI_EXIT_OK;
+    moat_trap *trap = NULL;
+    moat_error *err = moat_func_call(store, ext.of.func, NULL, 0, NULL, 0, &trap);
+    if (err) {
+        cli_report_error("cannot call _initialize", err);
+        return CLI_EXIT_FAIL;
+    }
+    return trap ? report_trap(trap) : CLI_EXIT_OK;
+}
+
 static int call_export(moat_store *store, moat_instance *instance, const run_opts *opts) {
     const char *name = opts->invoke ? opts->invoke : "_start";
     moat_extern ext;
@@ -208,11 +234,7 @@ static int call_export(moat_store *store, moat_instance *instance, const run_opt
         return CLI_EXIT_FAIL;
     }
     const moat_functype *type = moat_func_type(ext.of.func);
-    if (!opts->invoke && opts->nargs) {
-        fprintf(stderr, "moat: warning: guest arguments are ignored (no WASI yet)\n");
-    } else if (check_arity(opts, name, type) != CLI_EXIT_OK) {
-        return CLI_EXIT_FAIL;
-    }
+    if (opts->invoke && check_arity(opts, name, type) != CLI_EXIT_OK) return CLI_EXIT_FAIL;
     size_t np = moat_functype_param_count(type), nr = moat_functype_result_count(type);
     moat_val *args = calloc(np + 1, sizeof *args);
     moat_val *results = calloc(nr + 1, sizeof *results);
@@ -258,6 +280,7 @@ static int run_module(moat_engine *engine, const uint8_t *bytes, size_t len, con
         return CLI_EXIT_FAIL;
     }
     int status = CLI_EXIT_FAIL;
+    moat_wasi *wasi = NULL;
     moat_store *store = moat_store_new(engine);
     moat_linker *linker = moat_linker_new(engine);
     cli_timer *timer = NULL;
@@ -272,28 +295,45 @@ static int run_module(moat_engine *engine, const uint8_t *bytes, size_t len, con
     }
     moat_instance *instance = NULL;
     moat_trap *trap = NULL;
+    wasi = run_link(opts->grants, engine, linker, store, opts->path, opts->nargs, opts->args);
+    if (!wasi) goto done;
     err = moat_linker_instantiate(linker, store, module, &instance, &trap);
     if (err) {
         fprintf(stderr, "moat: cannot instantiate '%s': %s\n", opts->path, moat_error_message(err));
         if (moat_error_kind_get(err) == MOAT_ERROR_UNLINKABLE)
-            fputs("moat: note: `moat run` provides no imports yet (WASI is not implemented)\n",
+            fputs("moat: note: `moat run` provides wasi_snapshot_preview1 and the modules "
+                  "given with --preload NAME=FILE\n",
                   stderr);
         moat_error_delete(err);
     } else if (trap) {
         status = report_trap(trap);
     } else {
-        status = call_export(store, instance, opts);
+        status = call_initialize(store, instance, opts);
+        if (status == CLI_EXIT_OK) status = call_export(store, instance, opts);
     }
 done:
     cli_timer_stop(timer);
     moat_linker_delete(linker);
     moat_store_delete(store);
+    moat_wasi_delete(wasi);
     moat_module_delete(module);
     return status;
 }
 
+static int run_main(run_opts opts, int argc, char **argv);
+
 int cli_run_main(int argc, char **argv) {
-    run_opts opts = {0};
+    run_opts opts = {.grants = run_grants_new(argc)};
+    if (!opts.grants) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    int status = run_main(opts, argc, argv);
+    run_grants_delete(opts.grants);
+    return status;
+}
+
+static int run_main(run_opts opts, int argc, char **argv) {
     int status = parse_args(argc, argv, &opts);
     if (status >= 0) return status;
     uint8_t *bytes;

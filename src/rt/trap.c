@@ -56,6 +56,20 @@ moat_trap *moat_trap_new(const char *message) {
     return moat__trap_new_message(MOAT_TRAP_HOST, message ? message : "host function trapped");
 }
 
+moat_trap *moat_trap_new_exit(int32_t status) {
+    char message[48];
+    snprintf(message, sizeof message, "exit with status %d", (int)status);
+    moat_trap *trap = moat__trap_new_message(MOAT_TRAP_EXIT, message);
+    if (trap != &oom_trap) trap->exit_status = status;
+    return trap;
+}
+
+bool moat_trap_exit_status(const moat_trap *trap, int32_t *out) {
+    if (trap->kind != MOAT_TRAP_EXIT) return false;
+    *out = trap->exit_status;
+    return true;
+}
+
 void moat_trap_delete(moat_trap *trap) {
     if (!trap || trap == &oom_trap) return;
     for (size_t i = 0; i < trap->nnames; i++)
