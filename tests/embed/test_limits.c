@@ -3,6 +3,7 @@
 // fuel runs out and refills, an epoch deadline stops a guest that loops forever within
 // 100 ms of the epoch bump, memory and table growth stop at the store's caps, and the
 // value-stack size bounds recursion.
+#define _POSIX_C_SOURCE 200809L // nanosleep, clock_gettime
 #include "embed_modules.h"
 #include "moat.h"
 #include "test.h"
