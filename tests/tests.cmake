@@ -18,7 +18,7 @@ endforeach()
 
 # --- spec suite: one test per WebAssembly 2.0 core script -------------------------------
 # Skip list (one line per entry, reason beside it; docs/testing.md repeats it):
-set(MOAT_SPEC_SKIP_REGEX "^simd_") # SIMD (0xFD prefix) is not implemented yet (issue 3 scope)
+set(MOAT_SPEC_SKIP_REGEX "^$") # nothing: every script of the 2.0 core suite runs
 set(MOAT_SPEC_CORE ${MOAT_SPEC_DIR}/json/core)
 set(MOAT_SPEC_SCRIPTS "")
 if(IS_DIRECTORY ${MOAT_SPEC_CORE})
@@ -41,8 +41,15 @@ if(IS_DIRECTORY ${MOAT_SPEC_CORE})
   add_custom_target(spec-summary
     COMMAND moat wast ${MOAT_SPEC_SCRIPTS}
     DEPENDS moat
-    COMMENT "moat wast: every non-SIMD script of ${MOAT_SPEC_CORE}"
+    COMMENT "moat wast: every script of ${MOAT_SPEC_CORE}"
     USES_TERMINAL VERBATIM)
+  # Relaxed SIMD (WebAssembly 3.0), behind its feature switch: the 7 *relaxed* scripts.
+  file(GLOB relaxed_dirs LIST_DIRECTORIES true ${MOAT_SPEC_DIR}/json/proposals/wasm-3.0/*relaxed*)
+  foreach(dir IN LISTS relaxed_dirs)
+    get_filename_component(name ${dir} NAME)
+    add_test(NAME spec.relaxed.${name} COMMAND moat wast -W relaxed-simd=y ${dir}/${name}.json)
+    set_tests_properties(spec.relaxed.${name} PROPERTIES TIMEOUT 120 LABELS spec)
+  endforeach()
 else()
   # Fail loudly rather than pass an empty suite.
   message(WARNING "spec testsuite not found at ${MOAT_SPEC_CORE} (set -DMOAT_SPEC_DIR=...)")

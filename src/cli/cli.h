@@ -40,6 +40,7 @@ typedef struct cli_engine_opts {
     bool bounds_checks;
     uint32_t max_call_depth;
     size_t max_wasm_stack;
+    bool relaxed_simd; // MOAT_FEATURE_RELAXED_SIMD
     bool has_fuel; // store options from here on
     uint64_t fuel;
     uint64_t timeout_ms;

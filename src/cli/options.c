@@ -20,6 +20,7 @@ typedef enum w_id {
     W_TIMEOUT,
     W_MAX_MEMORY_SIZE,
     W_MAX_TABLE_ELEMENTS,
+    W_RELAXED_SIMD,
 } w_id;
 
 typedef enum w_syntax { W_YES_NO, W_NUMBER, W_BYTES, W_DURATION } w_syntax;
@@ -43,6 +44,8 @@ static const struct w_option {
      "cap each linear memory at BYTES (memory.grow fails past it)"},
     {W_MAX_TABLE_ELEMENTS, "max-table-elements", W_NUMBER, true,
      "cap each table at N elements (table.grow fails past it)"},
+    {W_RELAXED_SIMD, "relaxed-simd", W_YES_NO, false,
+     "accept relaxed SIMD (WebAssembly 3.0), computed deterministically"},
 };
 
 static const char *syntax_name(w_syntax syntax) {
@@ -114,6 +117,9 @@ static void set_option(const struct w_option *o, bool flag, uint64_t n, cli_engi
         break;
     case W_MAX_TABLE_ELEMENTS:
         opts->max_table_elements = n;
+        break;
+    case W_RELAXED_SIMD:
+        opts->relaxed_simd = flag;
         break;
     }
 }
@@ -192,6 +198,7 @@ moat_engine *cli_engine_new(const cli_engine_opts *opts) {
     moat_config_max_wasm_stack_set(config, opts->max_wasm_stack);
     moat_config_consume_fuel_set(config, opts->has_fuel);
     moat_config_epoch_interruption_set(config, opts->timeout_ms > 0);
+    moat_config_feature_set(config, MOAT_FEATURE_RELAXED_SIMD, opts->relaxed_simd);
     moat_engine *engine = NULL;
     moat_error *err = moat_engine_new(config, &engine);
     if (err) {

@@ -44,8 +44,16 @@
 // Handlers' calling convention in tail mode. preserve_none (clang >= 19, x86-64/AArch64)
 // makes every register an argument/scratch register, so handlers never save callee-saved
 // registers around the chain (LLVM PR #76868: 3-10% on protobuf parsing).
+// Not under ASan: its redzones realign a handler's frame, which clang 19 cannot do for
+// preserve_none ("stack realignment in presence of dynamic allocas"), e.g. for the
+// 16-byte v128 locals of the SIMD handlers.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MOAT_HCC_NO_PRESERVE_NONE 1
+#endif
+#endif
 #if defined(MOAT_INTERP_TAIL) && defined(__clang__) && defined(__has_attribute) \
-    && (defined(__x86_64__) || defined(__aarch64__))
+    && (defined(__x86_64__) || defined(__aarch64__)) && !defined(MOAT_HCC_NO_PRESERVE_NONE)
 #if __has_attribute(preserve_none)
 #define MOAT_HCC __attribute__((preserve_none))
 #endif

@@ -22,16 +22,18 @@
 #if !defined(MOAT_SIMD_SCALAR) && defined(__GNUC__) && defined(__SSE2__)
 #define MOAT_SIMD_VEC 1
 #include <emmintrin.h>
-typedef u8 moat__vu8 __attribute__((vector_size(16)));
-typedef i8 moat__vi8 __attribute__((vector_size(16)));
-typedef u16 moat__vu16 __attribute__((vector_size(16)));
-typedef i16 moat__vi16 __attribute__((vector_size(16)));
-typedef u32 moat__vu32 __attribute__((vector_size(16)));
-typedef i32 moat__vi32 __attribute__((vector_size(16)));
-typedef u64 moat__vu64 __attribute__((vector_size(16)));
-typedef i64 moat__vi64 __attribute__((vector_size(16)));
-typedef f32 moat__vf32 __attribute__((vector_size(16)));
-typedef f64 moat__vf64 __attribute__((vector_size(16)));
+// 8-byte alignment, as slots have: a 16-byte aligned local would make clang realign the
+// stack of preserve_none handlers, which it cannot do next to ASan's dynamic allocas.
+typedef u8 moat__vu8 __attribute__((vector_size(16), aligned(8)));
+typedef i8 moat__vi8 __attribute__((vector_size(16), aligned(8)));
+typedef u16 moat__vu16 __attribute__((vector_size(16), aligned(8)));
+typedef i16 moat__vi16 __attribute__((vector_size(16), aligned(8)));
+typedef u32 moat__vu32 __attribute__((vector_size(16), aligned(8)));
+typedef i32 moat__vi32 __attribute__((vector_size(16), aligned(8)));
+typedef u64 moat__vu64 __attribute__((vector_size(16), aligned(8)));
+typedef i64 moat__vi64 __attribute__((vector_size(16), aligned(8)));
+typedef f32 moat__vf32 __attribute__((vector_size(16), aligned(8)));
+typedef f64 moat__vf64 __attribute__((vector_size(16), aligned(8)));
 #endif
 
 // A v128 value in a handler. Frames hold it as two u64 slots (8-byte aligned only), so
@@ -58,9 +60,9 @@ typedef union moat__v128 {
     moat__vi64 vi64;
     moat__vf32 vf32;
     moat__vf64 vf64;
-    __m128i mi;
-    __m128 mf;
-    __m128d md;
+    __m128i_u mi;
+    __m128_u mf;
+    __m128d_u md;
 #endif
 } moat__v128;
 
