@@ -570,6 +570,26 @@ MOAT_API void moat_wasi_delete(moat_wasi *wasi);
 // trap (moat_trap_exit_status) from the moat_func_call that ran the guest.
 MOAT_API moat_error *moat_wasi_define(moat_wasi *wasi, moat_linker *linker, moat_store *store);
 
+// ---------------------------------------------------------------------------------------
+// The text format
+
+// Bytes owned by whoever received them; free with moat_byte_vec_delete.
+typedef struct moat_byte_vec {
+    uint8_t *data;
+    size_t size;
+} moat_byte_vec;
+
+// Frees vec->data and clears the vector. Does nothing for NULL.
+MOAT_API void moat_byte_vec_delete(moat_byte_vec *vec);
+
+// Converts a module in the WebAssembly text format (`(module ...)`, or its fields
+// alone) to the binary format, with a name section from the identifiers. `filename`
+// (may be NULL) prefixes error messages, which read "FILE:LINE:COLUMN: what was
+// expected". On success *out holds the binary (own). Errors: MALFORMED (the text is not
+// a module; validation is left to moat_module_new), OOM.
+MOAT_API moat_error *moat_wat2wasm(const char *text, size_t len, const char *filename,
+                                   moat_byte_vec *out);
+
 // Convenience: a moat_name from a NUL-terminated string.
 static inline moat_name moat_name_from(const char *s) {
     size_t n = 0;

@@ -23,6 +23,7 @@
 int cli_run_main(int argc, char **argv);
 int cli_wast_main(int argc, char **argv);
 int cli_inspect_main(int argc, char **argv);
+int cli_wat2wasm_main(int argc, char **argv);
 
 // Prints "moat: <message>" on stderr.
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -33,6 +34,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 // Reads a whole file into a new malloc'd buffer (*out, caller frees). On failure prints
 // "moat: cannot read 'PATH': <reason>" and returns false.
 bool cli_read_file(const char *path, uint8_t **out, size_t *out_len);
+
+// Reads a file, or standard input for "-", into a new malloc'd buffer (module_file.c).
+bool cli_read_input(const char *path, uint8_t **out, size_t *out_len);
+// True if the bytes start with the binary format's magic number.
+bool cli_is_binary(const uint8_t *bytes, size_t len);
+// Reads a module from a file or "-": a binary as is, text converted with moat_wat2wasm.
+// On failure prints why ("moat: FILE:LINE:COL: ...") and returns false.
+bool cli_read_module(const char *path, uint8_t **out, size_t *out_len);
+// Converts text read from `path` (freed here) to a binary in *out; false after printing
+// the error.
+bool cli_wat_convert(const char *path, uint8_t *text, size_t len, uint8_t **out,
+                     size_t *out_len);
 
 // Engine options shared by `run` and `wast` (`--bounds-checks`, `-W key=value`), and the
 // store options of `run` (options.c). Zero values mean the library's defaults.

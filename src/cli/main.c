@@ -15,6 +15,7 @@ static const char main_help[] =
     "  run       run a WebAssembly module (moat run [OPTIONS] FILE.wasm [ARGS...])\n"
     "  wast      run spec test scripts in wast2json form (moat wast [OPTIONS] FILE.json...)\n"
     "  inspect   list a module's sections, imports, exports and functions\n"
+    "  wat2wasm  convert a text module to the binary format (moat wat2wasm FILE.wat)\n"
     "  compile   reserved for the optimizing tier (not available yet)\n"
     "  help      show this help, or a command's help (moat help run)\n"
     "\n"
@@ -41,10 +42,8 @@ static const struct {
     const char *name;
     int (*main)(int argc, char **argv);
 } commands[] = {
-    {"run", cli_run_main},
-    {"wast", cli_wast_main},
-    {"inspect", cli_inspect_main},
-    {"compile", compile_main},
+    {"run", cli_run_main},           {"wast", cli_wast_main},   {"inspect", cli_inspect_main},
+    {"wat2wasm", cli_wat2wasm_main}, {"compile", compile_main},
 };
 
 static int dispatch(int argc, char **argv) {
