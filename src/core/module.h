@@ -36,9 +36,9 @@ struct moat__name {
 
 struct moat__functype {
     u32 nparams, nresults;
-    const u8 *params;  // valtype bytes
+    const u8 *params; // valtype bytes
     const u8 *results;
-    u32 type_id;       // engine-wide canonical id (equal ids <=> equal types); set by rt
+    u32 type_id; // engine-wide canonical id (equal ids <=> equal types); set by rt
 };
 
 struct moat__limits {
@@ -68,7 +68,7 @@ struct moat__const_expr {
 
 struct moat__import {
     struct moat__name module, name;
-    u8 kind; // enum moat__extern_kind
+    u8 kind;    // enum moat__extern_kind
     u32 offset; // of the import entry, for link errors
     union {
         u32 type_index; // MOAT__EXTERN_FUNC
@@ -91,10 +91,10 @@ struct moat__local_run {
 
 // A function body: locals and code. Filled for defined functions only.
 struct moat__body {
-    u32 offset;       // of the body's size field (for error reporting)
-    u32 code_start;   // first instruction (after the local declarations)
-    u32 code_end;     // one past the final `end` (0x0B) byte
-    u32 nlocals;      // declared locals, excluding parameters
+    u32 offset;     // of the body's size field (for error reporting)
+    u32 code_start; // first instruction (after the local declarations)
+    u32 code_end;   // one past the final `end` (0x0B) byte
+    u32 nlocals;    // declared locals, excluding parameters
     u32 nlocal_runs;
     struct moat__local_run *local_runs;
 };
@@ -106,15 +106,15 @@ enum moat__segment_mode {
 };
 
 struct moat__elem {
-    u8 mode;       // enum moat__segment_mode
-    u8 elem_type;  // MOAT_VT_FUNCREF or MOAT_VT_EXTERNREF
+    u8 mode;        // enum moat__segment_mode
+    u8 elem_type;   // MOAT_VT_FUNCREF or MOAT_VT_EXTERNREF
     bool has_exprs; // items are constant expressions (else function indices)
     u32 table_index;
     struct moat__const_expr offset_expr; // active only
     u32 count;
-    u32 *func_indices;               // !has_exprs
-    struct moat__const_expr *exprs;  // has_exprs
-    u32 offset;                      // of the segment in the binary
+    u32 *func_indices;              // !has_exprs
+    struct moat__const_expr *exprs; // has_exprs
+    u32 offset;                     // of the segment in the binary
 };
 
 struct moat__data {
@@ -128,9 +128,9 @@ struct moat__data {
 // One entry per section found, in order (for `moat inspect` and error messages).
 struct moat__section {
     u8 id;
-    u32 offset;      // of the section id byte
-    u32 size;        // payload size
-    u32 payload;     // offset of the payload
+    u32 offset;                    // of the section id byte
+    u32 size;                      // payload size
+    u32 payload;                   // offset of the payload
     struct moat__name custom_name; // custom sections only
 };
 
@@ -196,15 +196,14 @@ struct moat__module_ir {
 // Decodes `bytes` (copied) into a new module IR. Returns NULL and sets *out, or returns
 // an error naming the section, byte offset and what was expected. Function bodies are
 // located and their locals decoded but their instructions are not checked here.
-struct moat_error *moat__module_decode(const u8 *bytes, size_t len,
-                                       struct moat__module_ir **out);
+struct moat_error *moat__module_decode(const u8 *bytes, size_t len, struct moat__module_ir **out);
 void moat__module_ir_free(struct moat__module_ir *m);
 
 // The function's name from the name section, or {NULL, 0}.
 struct moat__name moat__module_func_name(const struct moat__module_ir *m, u32 func_index);
 
 static inline const struct moat__functype *moat__func_type(const struct moat__module_ir *m,
-                                                          u32 func_index) {
+                                                           u32 func_index) {
     return &m->types[m->func_type_index[func_index]];
 }
 

@@ -4,11 +4,11 @@
 // rather than "illegal opcode").
 #include "core/opcodes.h"
 
-#define V   0
-#define X   MOAT_OPT_X
-#define I32 0x7F
-#define I64 0x7E
-#define F32 0x7D
+#define V    0
+#define X    MOAT_OPT_X
+#define I32  0x7F
+#define I64  0x7E
+#define F32  0x7D
 #define F64  0x7C
 #define V128 0x7B
 
@@ -32,15 +32,13 @@ const struct moat__opinfo *moat__opinfo(u32 code) {
 
 bool moat__read_opcode(moat__cursor *c, u32 *out) {
     u8 byte;
-    if (!moat__read_u8(c, &byte))
-        return false;
+    if (!moat__read_u8(c, &byte)) return false;
     if (byte != 0xFC && byte != 0xFD && byte != 0xFB && byte != 0xFE) {
         *out = byte;
         return true;
     }
     u32 sub;
-    if (!moat__read_u32(c, &sub))
-        return false;
+    if (!moat__read_u32(c, &sub)) return false;
     // SIMD sub-opcodes reach 0x113 (relaxed SIMD); other prefixes stop below 0x100. Larger
     // ones are defined by no proposal: fold them to an illegal code.
     if (byte == 0xFD)
@@ -52,11 +50,24 @@ bool moat__read_opcode(moat__cursor *c, u32 *out) {
 
 const char *moat__opcode_proposal(u32 code) {
     switch (code) {
-    case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
+    case 0x06:
+    case 0x07:
+    case 0x08:
+    case 0x09:
+    case 0x0A:
+    case 0x18:
+    case 0x19:
+    case 0x1F:
         return "exception handling";
-    case 0x12: case 0x13: case 0x15:
+    case 0x12:
+    case 0x13:
+    case 0x15:
         return "tail calls";
-    case 0x14: case 0xD3: case 0xD4: case 0xD5: case 0xD6:
+    case 0x14:
+    case 0xD3:
+    case 0xD4:
+    case 0xD5:
+    case 0xD6:
         return "typed function references";
     case 0xD7:
         return "garbage collection";
@@ -65,9 +76,12 @@ const char *moat__opcode_proposal(u32 code) {
     }
     if (moat__op_is_relaxed(code)) return "relaxed SIMD";
     switch (code >> 8) {
-    case 0xFB: return "garbage collection";
-    case 0xFE: return "threads";
-    default: return NULL;
+    case 0xFB:
+        return "garbage collection";
+    case 0xFE:
+        return "threads";
+    default:
+        return NULL;
     }
 }
 
@@ -80,19 +94,24 @@ bool moat__skip_immediates(moat__cursor *c, const struct moat__opinfo *info) {
         return true;
     case MOAT_IMM_BLOCKTYPE:
         return moat__read_sleb(c, 33, &s);
-    case MOAT_IMM_LABEL: case MOAT_IMM_FUNC: case MOAT_IMM_LOCAL: case MOAT_IMM_GLOBAL:
-    case MOAT_IMM_TABLE: case MOAT_IMM_DATA: case MOAT_IMM_ELEM:
+    case MOAT_IMM_LABEL:
+    case MOAT_IMM_FUNC:
+    case MOAT_IMM_LOCAL:
+    case MOAT_IMM_GLOBAL:
+    case MOAT_IMM_TABLE:
+    case MOAT_IMM_DATA:
+    case MOAT_IMM_ELEM:
         return moat__read_u32(c, &u);
     case MOAT_IMM_BR_TABLE: {
         u32 n;
-        if (!moat__read_u32(c, &n))
-            return false;
+        if (!moat__read_u32(c, &n)) return false;
         for (u64 i = 0; i <= n; i++)
-            if (!moat__read_u32(c, &u))
-                return false;
+            if (!moat__read_u32(c, &u)) return false;
         return true;
     }
-    case MOAT_IMM_CALL_INDIRECT: case MOAT_IMM_MEMARG: case MOAT_IMM_TABLE_INIT:
+    case MOAT_IMM_CALL_INDIRECT:
+    case MOAT_IMM_MEMARG:
+    case MOAT_IMM_TABLE_INIT:
     case MOAT_IMM_TABLE_COPY:
         return moat__read_u32(c, &u) && moat__read_u32(c, &u);
     case MOAT_IMM_MEMORY:
@@ -111,8 +130,7 @@ bool moat__skip_immediates(moat__cursor *c, const struct moat__opinfo *info) {
         return moat__read_bytes(c, 8, &bytes);
     case MOAT_IMM_SELECT_T: {
         u32 n;
-        if (!moat__read_u32(c, &n))
-            return false;
+        if (!moat__read_u32(c, &n)) return false;
         return moat__read_bytes(c, n, &bytes);
     }
     case MOAT_IMM_REFTYPE:

@@ -65,10 +65,10 @@ enum moat__imm {
 struct moat__opinfo {
     u32 code;
     const char *text;
-    u8 imm;        // enum moat__imm
-    u8 result;     // value type byte, 0, or MOAT_OPT_X
-    u8 params[2];  // value type bytes or 0
-    u8 mem_bytes;  // access size for loads/stores, else 0
+    u8 imm;       // enum moat__imm
+    u8 result;    // value type byte, 0, or MOAT_OPT_X
+    u8 params[2]; // value type bytes or 0
+    u8 mem_bytes; // access size for loads/stores, else 0
 };
 
 // Facts for a known opcode, or NULL when `code` is not in opcodes.def.

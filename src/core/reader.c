@@ -54,8 +54,8 @@ struct reader {
     const u8 *sec_end;   // end of the current section's payload
     u32 nfunc_decls;     // entries in the function section
     bool has_code, has_data;
-    u32 code_offset; // of the code section's count, for the end-of-module check
-    u32 nbodies;     // entries in the code section
+    u32 code_offset;           // of the code section's count, for the end-of-module check
+    u32 nbodies;               // entries in the code section
     struct moat__body *bodies; // bodies read so far (nbodies_read of them)
     u32 nbodies_read;
     u64 code_end;    // offset just past the code section (0 until it is read)
@@ -725,8 +725,8 @@ static bool scan_bodies_for_malformed(struct reader *r) {
     r->sec_id = SEC_CODE;
     for (u32 i = 0; i < r->nbodies_read; i++) {
         const struct moat__body *body = &r->bodies[i];
-        moat__cursor c = {.base = r->m->bytes, .p = r->m->bytes + body->code_start,
-                          .end = r->input_end};
+        moat__cursor c = {
+            .base = r->m->bytes, .p = r->m->bytes + body->code_start, .end = r->input_end};
         const u8 *body_end = r->m->bytes + body->code_end;
         while (c.p < body_end) {
             u64 op_off = moat__cursor_offset(&c);

@@ -21,14 +21,12 @@ struct moat_linker {
 
 moat_linker *moat_linker_new(moat_engine *engine) {
     moat_linker *linker = calloc(1, sizeof *linker);
-    if (linker)
-        linker->engine = engine;
+    if (linker) linker->engine = engine;
     return linker;
 }
 
 void moat_linker_delete(moat_linker *linker) {
-    if (!linker)
-        return;
+    if (!linker) return;
     for (size_t i = 0; i < linker->count; i++) {
         free(linker->entries[i].module);
         free(linker->entries[i].name);
@@ -67,13 +65,12 @@ moat_error *moat_linker_define(moat_linker *linker, moat_name module_name, moat_
     if (linker->count == linker->cap) {
         size_t cap = linker->cap ? linker->cap * 2 : 16;
         struct linker_entry *entries = realloc(linker->entries, cap * sizeof *entries);
-        if (!entries)
-            return moat__error_oom();
+        if (!entries) return moat__error_oom();
         linker->entries = entries;
         linker->cap = cap;
     }
-    struct linker_entry entry = {copy_name(module_name), copy_name(name), module_name.len,
-                                 name.len, *item};
+    struct linker_entry entry = {copy_name(module_name), copy_name(name), module_name.len, name.len,
+                                 *item};
     if (!entry.module || !entry.name) {
         free(entry.module);
         free(entry.name);
@@ -91,8 +88,7 @@ moat_error *moat_linker_define_instance(moat_linker *linker, moat_name module_na
         moat_extern item;
         moat_instance_export_nth(instance, i, &name, &item);
         moat_error *err = moat_linker_define(linker, module_name, name, &item);
-        if (err)
-            return err;
+        if (err) return err;
     }
     return NULL;
 }
@@ -103,8 +99,7 @@ moat_error *moat_linker_instantiate(moat_linker *linker, moat_store *store,
     *trap = NULL;
     const struct moat__module_ir *ir = module->ir;
     moat_extern *imports = calloc(ir->nimports + 1, sizeof *imports);
-    if (!imports)
-        return moat__error_oom();
+    if (!imports) return moat__error_oom();
     for (u32 i = 0; i < ir->nimports; i++) {
         const struct moat__import *imp = &ir->imports[i];
         struct linker_entry *e =

@@ -13,8 +13,7 @@ moat_error *moat_module_new(moat_engine *engine, const uint8_t *bytes, size_t le
                             moat_module **out) {
     struct moat__module_ir *ir = NULL;
     moat_error *err = moat__module_decode(bytes, len, &ir);
-    if (err)
-        return err;
+    if (err) return err;
     err = moat__module_validate(ir, engine->config.features);
     if (err) {
         moat__module_ir_free(ir);
@@ -22,20 +21,17 @@ moat_error *moat_module_new(moat_engine *engine, const uint8_t *bytes, size_t le
     }
     moat_module *module = calloc(1, sizeof *module);
     u32 ndefined = ir->nfuncs - ir->nfunc_imports;
-    if (!module)
-        goto oom;
+    if (!module) goto oom;
     module->engine = engine;
     module->ir = ir;
     module->refcount = 1;
     module->types = calloc(ir->ntypes ? ir->ntypes : 1, sizeof *module->types);
     module->code = calloc(ndefined ? ndefined : 1, sizeof *module->code);
-    if (!module->types || !module->code)
-        goto oom;
+    if (!module->types || !module->code) goto oom;
     for (u32 i = 0; i < ir->ntypes; i++) {
         struct moat__functype *t = &ir->types[i];
         t->type_id = moat__engine_type_id(engine, t->nparams, t->params, t->nresults, t->results);
-        if (t->type_id == MOAT_NO_INDEX)
-            goto oom;
+        if (t->type_id == MOAT_NO_INDEX) goto oom;
         module->types[i].t = *t;
     }
     *out = module;
@@ -55,12 +51,10 @@ void moat__module_retain(moat_module *module) {
 }
 
 void moat__module_release(moat_module *module) {
-    if (__atomic_sub_fetch(&module->refcount, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
+    if (__atomic_sub_fetch(&module->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
     u32 ndefined = module->ir->nfuncs - module->ir->nfunc_imports;
     for (u32 i = 0; i < ndefined; i++)
-        if (module->code[i])
-            moat__interp_code_free(module->code[i]);
+        if (module->code[i]) moat__interp_code_free(module->code[i]);
     free(module->code);
     free(module->types);
     moat__module_ir_free(module->ir);
@@ -68,8 +62,7 @@ void moat__module_release(moat_module *module) {
 }
 
 void moat_module_delete(moat_module *module) {
-    if (module)
-        moat__module_release(module);
+    if (module) moat__module_release(module);
 }
 
 static moat_name public_name(struct moat__name n) {
@@ -150,8 +143,8 @@ bool moat_module_name(const moat_module *module, moat_name *out) {
 }
 
 static const char *const section_names[] = {
-    "custom", "type",   "import", "function", "table", "memory",    "global",
-    "export", "start",  "element", "code",    "data",  "datacount", "tag",
+    "custom", "type",  "import",  "function", "table", "memory",    "global",
+    "export", "start", "element", "code",     "data",  "datacount", "tag",
 };
 
 size_t moat_module_section_count(const moat_module *module) {
@@ -176,7 +169,6 @@ uint32_t moat_module_func_import_count(const moat_module *module) {
 }
 
 const moat_functype *moat_module_func_type(const moat_module *module, uint32_t func_index) {
-    if (func_index >= module->ir->nfuncs)
-        return NULL;
+    if (func_index >= module->ir->nfuncs) return NULL;
     return &module->types[module->ir->func_type_index[func_index]];
 }

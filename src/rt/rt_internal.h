@@ -21,8 +21,7 @@ void moat__slot_to_val(const moat__slot *slot, u8 valtype, moat_val *out);
 
 // Creation of runtime objects inside instantiation (no public checks).
 moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type);
-moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *type,
-                               void *init);
+moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *type, void *init);
 moat_global *moat__global_create(moat_store *store, u8 valtype, bool is_mutable);
 
 // An UNLINKABLE error naming import `import_index` (module, field, expected type).

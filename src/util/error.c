@@ -21,8 +21,7 @@ moat_error *moat__error_oom(void) {
 
 moat_error *moat__error_new(moat_error_kind kind, uint64_t offset, const char *fmt, ...) {
     moat_error *err = calloc(1, sizeof *err);
-    if (!err)
-        return &oom_error;
+    if (!err) return &oom_error;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -42,8 +41,7 @@ moat_error *moat__error_new(moat_error_kind kind, uint64_t offset, const char *f
 }
 
 void moat_error_delete(moat_error *err) {
-    if (!err || err->is_static)
-        return;
+    if (!err || err->is_static) return;
     free(err->message);
     free(err);
 }
@@ -57,8 +55,7 @@ const char *moat_error_message(const moat_error *err) {
 }
 
 bool moat_error_offset(const moat_error *err, uint64_t *out) {
-    if (err->offset == MOAT_NO_OFFSET)
-        return false;
+    if (err->offset == MOAT_NO_OFFSET) return false;
     *out = err->offset;
     return true;
 }

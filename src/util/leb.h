@@ -10,7 +10,7 @@
 typedef struct moat__cursor {
     const u8 *base; // start of the whole module: offsets are p - base
     const u8 *p;
-    const u8 *end;  // end of the current region (section, body, ...)
+    const u8 *end;        // end of the current region (section, body, ...)
     const char *fail_msg; // static text of the first failure ("unexpected end", ...)
     u64 fail_offset;
 } moat__cursor;
@@ -32,15 +32,13 @@ static inline bool moat__cursor_at_end(const moat__cursor *c) {
 }
 
 static inline bool moat__read_u8(moat__cursor *c, u8 *out) {
-    if (MOAT_UNLIKELY(c->p >= c->end))
-        return moat__cursor_fail(c, "unexpected end");
+    if (MOAT_UNLIKELY(c->p >= c->end)) return moat__cursor_fail(c, "unexpected end");
     *out = *c->p++;
     return true;
 }
 
 static inline bool moat__read_bytes(moat__cursor *c, size_t len, const u8 **out) {
-    if (MOAT_UNLIKELY(len > (size_t)(c->end - c->p)))
-        return moat__cursor_fail(c, "unexpected end");
+    if (MOAT_UNLIKELY(len > (size_t)(c->end - c->p))) return moat__cursor_fail(c, "unexpected end");
     *out = c->p;
     c->p += len;
     return true;
@@ -54,8 +52,7 @@ static inline bool moat__read_uleb(moat__cursor *c, unsigned bits, u64 *out) {
     unsigned shift = 0;
     const u8 *start = c->p;
     for (;;) {
-        if (MOAT_UNLIKELY(c->p >= c->end))
-            return moat__cursor_fail(c, "unexpected end");
+        if (MOAT_UNLIKELY(c->p >= c->end)) return moat__cursor_fail(c, "unexpected end");
         u8 byte = *c->p++;
         if (shift + 7 >= bits) {
             // Last permitted byte: continuation bit set means too long; bits beyond the
@@ -74,8 +71,7 @@ static inline bool moat__read_uleb(moat__cursor *c, unsigned bits, u64 *out) {
         }
         result |= (u64)(byte & 0x7f) << shift;
         shift += 7;
-        if (!(byte & 0x80))
-            break;
+        if (!(byte & 0x80)) break;
     }
     *out = result;
     return true;
@@ -89,8 +85,7 @@ static inline bool moat__read_sleb(moat__cursor *c, unsigned bits, i64 *out) {
     const u8 *start = c->p;
     u8 byte;
     for (;;) {
-        if (MOAT_UNLIKELY(c->p >= c->end))
-            return moat__cursor_fail(c, "unexpected end");
+        if (MOAT_UNLIKELY(c->p >= c->end)) return moat__cursor_fail(c, "unexpected end");
         byte = *c->p++;
         if (shift + 7 >= bits) {
             if (byte & 0x80) {
@@ -113,27 +108,23 @@ static inline bool moat__read_sleb(moat__cursor *c, unsigned bits, i64 *out) {
         }
         result |= (u64)(byte & 0x7f) << shift;
         shift += 7;
-        if (!(byte & 0x80))
-            break;
+        if (!(byte & 0x80)) break;
     }
-    if (shift < 64 && (byte & 0x40))
-        result |= ~(u64)0 << shift;
+    if (shift < 64 && (byte & 0x40)) result |= ~(u64)0 << shift;
     *out = (i64)result;
     return true;
 }
 
 static inline bool moat__read_u32(moat__cursor *c, u32 *out) {
     u64 v;
-    if (!moat__read_uleb(c, 32, &v))
-        return false;
+    if (!moat__read_uleb(c, 32, &v)) return false;
     *out = (u32)v;
     return true;
 }
 
 static inline bool moat__read_i32(moat__cursor *c, i32 *out) {
     i64 v;
-    if (!moat__read_sleb(c, 32, &v))
-        return false;
+    if (!moat__read_sleb(c, 32, &v)) return false;
     *out = (i32)v;
     return true;
 }
@@ -144,16 +135,14 @@ static inline bool moat__read_i64(moat__cursor *c, i64 *out) {
 
 static inline bool moat__read_fixed32(moat__cursor *c, u32 *out) {
     const u8 *b;
-    if (!moat__read_bytes(c, 4, &b))
-        return false;
+    if (!moat__read_bytes(c, 4, &b)) return false;
     *out = (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
     return true;
 }
 
 static inline bool moat__read_fixed64(moat__cursor *c, u64 *out) {
     u32 lo, hi;
-    if (!moat__read_fixed32(c, &lo) || !moat__read_fixed32(c, &hi))
-        return false;
+    if (!moat__read_fixed32(c, &lo) || !moat__read_fixed32(c, &hi)) return false;
     *out = (u64)hi << 32 | lo;
     return true;
 }

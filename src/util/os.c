@@ -20,14 +20,12 @@ bool moat__os_commit(void *addr, size_t size) {
 }
 
 void moat__os_release(void *addr, size_t size) {
-    if (addr)
-        munmap(addr, size);
+    if (addr) munmap(addr, size);
 }
 
 size_t moat__os_page_size(void) {
     static size_t page;
-    if (!page)
-        page = (size_t)sysconf(_SC_PAGESIZE);
+    if (!page) page = (size_t)sysconf(_SC_PAGESIZE);
     return page;
 }
 
@@ -54,8 +52,7 @@ static void forward(int sig, siginfo_t *info, void *uctx) {
 }
 
 static void on_fault(int sig, siginfo_t *info, void *uctx) {
-    if (guard_check && guard_check(info->si_addr))
-        guard_recover(); // does not return
+    if (guard_check && guard_check(info->si_addr)) guard_recover(); // does not return
     forward(sig, info, uctx);
 }
 
@@ -66,8 +63,8 @@ static void install(void) {
     // SA_NODEFER: the handler leaves by longjmp, so the signal must not stay blocked.
     sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    installed = sigaction(SIGSEGV, &sa, &previous_segv) == 0
-                && sigaction(SIGBUS, &sa, &previous_bus) == 0;
+    installed =
+        sigaction(SIGSEGV, &sa, &previous_segv) == 0 && sigaction(SIGBUS, &sa, &previous_bus) == 0;
 }
 
 bool moat__os_install_fault_handler(bool (*is_guard_fault)(void *addr),

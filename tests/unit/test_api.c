@@ -20,17 +20,15 @@ struct host_state {
 static moat_trap *host_log(void *env, moat_caller *caller, const moat_val *args, size_t nargs,
                            moat_val *results, size_t nresults) {
     struct host_state *st = env;
-    if (args[0].of.i32 == 13)
-        return moat_trap_new("thirteen is unlucky");
+    if (args[0].of.i32 == 13) return moat_trap_new("thirteen is unlucky");
     st->saw_memory = moat_caller_memory(caller) != NULL;
-    if (st->nlogged < 4)
-        st->logged[st->nlogged++] = args[0].of.i32;
+    if (st->nlogged < 4) st->logged[st->nlogged++] = args[0].of.i32;
     return NULL;
 }
 
 // wasm -> host -> wasm: computes add(x, x) by calling back into the instance.
-static moat_trap *host_reenter(void *env, moat_caller *caller, const moat_val *args,
-                               size_t nargs, moat_val *results, size_t nresults) {
+static moat_trap *host_reenter(void *env, moat_caller *caller, const moat_val *args, size_t nargs,
+                               moat_val *results, size_t nresults) {
     struct host_state *st = env;
     moat_val in[2] = {args[0], args[0]};
     moat_trap *trap = NULL;
@@ -137,8 +135,7 @@ static void run_all(bool bounds_checks) {
     moat_val bad[2] = {{.kind = MOAT_I64, .of.i64 = 1}, i32v(2)};
     err = moat_func_call(store, add, bad, 2, res, 1, &trap);
     CHECK(err != NULL);
-    if (err)
-        CHECK_CONTAINS(moat_error_message(err), "argument 0 is i64, expected i32");
+    if (err) CHECK_CONTAINS(moat_error_message(err), "argument 0 is i64, expected i32");
     moat_error_delete(err);
 
     // Host calls and a host trap carrying the host's message.
@@ -159,7 +156,8 @@ static void run_all(bool bounds_checks) {
 
     // Re-entrancy: wasm -> host -> wasm.
     moat_val x = i32v(21);
-    CHECK(moat_func_call(store, export_func(inst, "double_via_host"), &x, 1, res, 1, &trap) == NULL);
+    CHECK(moat_func_call(store, export_func(inst, "double_via_host"), &x, 1, res, 1, &trap)
+          == NULL);
     CHECK(!trap);
     CHECK_EQ_INT(res[0].of.i32, 42);
 
@@ -259,8 +257,7 @@ done:
         CHECK(moat_global_new(store, &gt, &init, &glob) == NULL);
         err = moat_global_set(glob, &init);
         CHECK(err != NULL);
-        if (err)
-            CHECK_CONTAINS(moat_error_message(err), "immutable");
+        if (err) CHECK_CONTAINS(moat_error_message(err), "immutable");
         moat_error_delete(err);
     }
     moat_functype_delete(log_type);
@@ -280,13 +277,11 @@ static void malformed_inputs(void) {
     moat_module *module = NULL;
     moat_error *err = moat_module_new(engine, bad_magic, sizeof bad_magic, &module);
     CHECK(err && moat_error_kind_get(err) == MOAT_ERROR_MALFORMED);
-    if (err)
-        CHECK_CONTAINS(moat_error_message(err), "magic header not detected");
+    if (err) CHECK_CONTAINS(moat_error_message(err), "magic header not detected");
     moat_error_delete(err);
     err = moat_module_new(engine, component, sizeof component, &module);
     CHECK(err && moat_error_kind_get(err) == MOAT_ERROR_UNSUPPORTED);
-    if (err)
-        CHECK_CONTAINS(moat_error_message(err), "component");
+    if (err) CHECK_CONTAINS(moat_error_message(err), "component");
     moat_error_delete(err);
     // Every truncation of a valid module fails cleanly.
     for (size_t len = 0; len < sizeof api_add_wasm; len++) {
