@@ -80,5 +80,8 @@ endif()
 # --- fuzzing: the libFuzzer target and the corpus replay --------------------------------
 include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
 
+# --- WASI: guests compiled at test time, run through `moat run` (label wasi) ------------
+include(${CMAKE_SOURCE_DIR}/tests/wasi/wasi.cmake)
+
 # --- embedding: tests against moat.h and libmoat.so only, and the install test ---------
 include(${CMAKE_SOURCE_DIR}/tests/embed/embed.cmake)

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,18 @@ void run_grants_delete(run_grants *g) {
     free(g);
 }
 
+// Prints a usage error for `moat run`; returns -1 (the parse functions' error value).
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cli_usage_error("run", "%s", msg);
+    return -1;
+}
+
 static const char *keep(run_grants *g, const char *s, size_t len) {
     char *copy = malloc(len + 1);
     if (!copy) return NULL;
@@ -62,8 +75,7 @@ static int parse_dir(run_grants *g, const char *value) {
         const char *rest = sep + 2;
         const char *sep2 = strstr(rest, "::");
         if (sep2) {
-            if (!is_ro(sep2 + 2))
-                return cli_usage_error("run", "--dir '%s': expected HOST[::GUEST][::ro]", value);
+            if (!is_ro(sep2 + 2)) return usage("--dir '%s': expected HOST[::GUEST][::ro]", value);
             d->guest = keep(g, rest, (size_t)(sep2 - rest));
             d->read_only = true;
         } else if (is_ro(rest)) {
@@ -72,10 +84,9 @@ static int parse_dir(run_grants *g, const char *value) {
         } else {
             d->guest = rest;
         }
-        if (!d->host || !d->guest) return cli_usage_error("run", "out of memory");
+        if (!d->host || !d->guest) return usage("out of memory");
     }
-    if (!*d->host || !*d->guest)
-        return cli_usage_error("run", "--dir '%s': empty directory name", value);
+    if (!*d->host || !*d->guest) return usage("--dir '%s': empty directory name", value);
     g->ndirs++;
     return 1;
 }
@@ -94,10 +105,7 @@ static int parse_wasi_opt(run_grants *g, const char *kv) {
         g->inherit_env = false;
         return 1;
     }
-    return cli_usage_error("run",
-                           "unknown -S option '%s' (known: tcplisten=ADDR:PORT, "
-                           "inherit-env)",
-                           kv);
+    return usage("unknown -S option '%s' (known: tcplisten=ADDR:PORT, inherit-env)", kv);
 }
 
 // Matches `--name VALUE` or `--name=VALUE`; *value gets the value.
@@ -111,7 +119,7 @@ static int take(int argc, char **argv, int *i, const char *name, const char **va
         return 1;
     }
     if (arg[n]) return 0;
-    if (*i + 1 >= argc) return cli_usage_error("run", "%s needs a value", name);
+    if (*i + 1 >= argc) return usage("%s needs a value", name);
     *value = argv[*i + 1];
     *i += 2;
     return 1;
@@ -130,14 +138,12 @@ int run_grants_parse(int argc, char **argv, int *i, run_grants *g) {
         return r < 0 ? -1 : 1;
     }
     if ((r = take(argc, argv, i, "--preload", &v)) != 0) {
-        if (r > 0 && !strchr(v, '='))
-            return cli_usage_error("run", "--preload expects NAME=FILE, not '%s'", v);
+        if (r > 0 && !strchr(v, '=')) return usage("--preload expects NAME=FILE, not '%s'", v);
         if (r > 0) g->preload[g->npreload++] = v;
         return r < 0 ? -1 : 1;
     }
     if (!strcmp(argv[*i], "-S")) {
-        if (*i + 1 >= argc)
-            return cli_usage_error("run", "-S needs an option, e.g. -S tcplisten=ADDR:PORT");
+        if (*i + 1 >= argc) return usage("-S needs an option, e.g. -S tcplisten=ADDR:PORT");
         *i += 2;
         return parse_wasi_opt(g, argv[*i - 1]) < 0 ? -1 : 1;
     }

@@ -44,7 +44,8 @@ static bool have_openat2(void) {
 static int open_beneath(int root, const char *path, int flags, mode_t mode) {
     struct open_how how = {
         .flags = (uint64_t)(flags | O_CLOEXEC),
-        .mode = flags & (O_CREAT | O_TMPFILE) ? mode : 0,
+        // openat2 insists on a zero mode unless creating (O_TMPFILE includes O_DIRECTORY).
+        .mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0,
         .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
     };
     for (int tries = 0;; tries++) {
