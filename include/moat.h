@@ -590,6 +590,74 @@ MOAT_API void moat_byte_vec_delete(moat_byte_vec *vec);
 MOAT_API moat_error *moat_wat2wasm(const char *text, size_t len, const char *filename,
                                    moat_byte_vec *out);
 
+// Spec test scripts (.wast): the commands of a script, read by moat_wast_parse. Text
+// modules are converted to binaries as the script is read; `module quote` text is kept
+// as text, for the runner to convert (and expect to fail, in assert_malformed).
+typedef struct moat_wast moat_wast;
+
+typedef enum moat_wast_kind {
+    MOAT_WAST_MODULE,
+    MOAT_WAST_REGISTER,
+    MOAT_WAST_ACTION,
+    MOAT_WAST_ASSERT_RETURN,
+    MOAT_WAST_ASSERT_TRAP,
+    MOAT_WAST_ASSERT_EXHAUSTION,
+    MOAT_WAST_ASSERT_INVALID,
+    MOAT_WAST_ASSERT_MALFORMED,
+    MOAT_WAST_ASSERT_UNLINKABLE,
+    MOAT_WAST_ASSERT_UNINSTANTIABLE, // also `assert_trap` of a module
+} moat_wast_kind;
+
+// How an expected result is matched (per lane for v128).
+typedef enum moat_wast_match {
+    MOAT_WAST_MATCH_BITS,
+    MOAT_WAST_MATCH_NAN_CANONICAL,
+    MOAT_WAST_MATCH_NAN_ARITHMETIC,
+    MOAT_WAST_MATCH_NONNULL, // `(ref.func)` / `(ref.extern)`: any non-null reference
+} moat_wast_match;
+
+// An argument or expected result. Numbers are bits; v128 lanes are little-endian in
+// `v128`, written as `lane_bits`-wide integers or (lane_float) floats.
+typedef struct moat_wast_value {
+    moat_valkind kind;
+    uint64_t bits;        // i32, i64, f32, f64 bits; an externref's number
+    bool is_null;         // a null reference
+    uint8_t v128[16];
+    uint8_t lane_bits;    // v128: 8, 16, 32 or 64
+    bool lane_float;      // v128: f32x4 / f64x2
+    uint8_t match[16];    // moat_wast_match; [0] for scalars, per lane for v128
+} moat_wast_value;
+
+// One command. Pointers are borrowed from the script and live until moat_wast_delete.
+typedef struct moat_wast_command {
+    moat_wast_kind kind;
+    uint32_t line;
+    const char *module_name;  // module: its $name; register/action: the module named, or NULL
+    const uint8_t *module;    // module commands and module assertions: the binary, or NULL
+    size_t module_size;
+    const char *module_error; // a text module that could not be converted: why
+    const char *quote;        // `module quote`: the text (module is NULL)
+    size_t quote_size;
+    const char *register_as;  // register: the name
+    bool is_get;              // action: `get` (else `invoke`)
+    moat_name field;          // action: the export
+    const moat_wast_value *args;
+    size_t nargs;
+    const moat_wast_value *results; // assert_return
+    size_t nresults;
+    const char *text;         // assertions: the expected message
+} moat_wast_command;
+
+// Reads a script. `filename` (may be NULL) is used in messages. Errors: MALFORMED with
+// "FILE:LINE:COLUMN: ..." when the script itself (outside a module) cannot be read, OOM.
+MOAT_API moat_error *moat_wast_parse(const char *text, size_t len, const char *filename,
+                                     moat_wast **out);
+MOAT_API void moat_wast_delete(moat_wast *script);
+MOAT_API size_t moat_wast_command_count(const moat_wast *script);
+// Command i (borrowed), i < moat_wast_command_count.
+MOAT_API const moat_wast_command *moat_wast_command_at(const moat_wast *script, size_t i);
+
+
 // Convenience: a moat_name from a NUL-terminated string.
 static inline moat_name moat_name_from(const char *s) {
     size_t n = 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-// `moat wast [OPTIONS] FILE.json...`: runs spec scripts converted by wabt's wast2json.
+// `moat wast [OPTIONS] FILE.wast|FILE.json...`: runs spec scripts, read natively
+// (wast_text.c) or as converted by wabt's wast2json.
 // Each file gets a fresh store and linker holding `spectest`; the engine is shared. The
 // last line of output is always the totals, "N passed, N failed[, N skipped]", and the
 // exit status is 0 exactly when nothing failed.
@@ -9,18 +10,19 @@
 #include <string.h>
 
 static const char wast_help_head[] =
-    "Usage: moat wast [OPTIONS] FILE.json...\n"
+    "Usage: moat wast [OPTIONS] FILE.wast|FILE.json...\n"
     "\n"
-    "Runs WebAssembly spec test scripts in the JSON form written by wabt's wast2json\n"
-    "(the modules they name are read from beside each JSON file). Supported commands:\n"
+    "Runs WebAssembly spec test scripts: .wast files, read directly, or the JSON form\n"
+    "written by wabt's wast2json (the modules they name are read from beside each JSON\n"
+    "file; its .wat modules are converted by moat's text parser). Supported commands:\n"
     "module, register, action, assert_return (NaN patterns included), assert_trap,\n"
     "assert_exhaustion, assert_invalid, assert_malformed, assert_unlinkable and\n"
     "assert_uninstantiable. The `spectest` host module is provided.\n"
     "\n"
     "Each failure prints `FILE:LINE: COMMAND: what differed`. The last line is the totals\n"
-    "over all files: `N passed, N failed` and `, N skipped` when some were skipped\n"
-    "(text-format modules, which need the text-format parser). Assertions count once\n"
-    "each; module, register and action commands count only when they fail.\n"
+    "over all files: `N passed, N failed` and `, N skipped` when some were skipped.\n"
+    "Assertions count once each; module, register and action commands count only when\n"
+    "they fail. A .wast command that cannot be read stops its script (counted failed).\n"
     "\n"
     "Options:\n"
     "  -v, --verbose             also print a summary line per file, skipped commands, and\n"
@@ -41,19 +43,21 @@ static void run_script(moat_engine *engine, const char *path, bool verbose, wast
         .engine = engine,
         .type = "script",
     };
+    size_t path_len = strlen(path);
+    bool is_json = path_len >= 5 && !strcmp(path + path_len - 5, ".json");
     json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_ALLOW_NUL, &jerr);
+    json_t *root = is_json ? json_load_file(path, JSON_ALLOW_NUL, &jerr) : NULL;
     const json_t *commands = json_object_get(root, "commands");
     s.store = moat_store_new(engine);
     s.linker = moat_linker_new(engine);
     moat_error *err = NULL;
-    if (!root) {
+    if (is_json && !root) {
         if (jerr.line > 0)
             printf("%s:%d: cannot read the script: %s\n", path, jerr.line, jerr.text);
         else
             printf("%s: cannot read the script: %s\n", path, jerr.text);
         s.counts.failed++;
-    } else if (!json_is_array(commands)) {
+    } else if (is_json && !json_is_array(commands)) {
         printf("%s: not a wast2json script (no \"commands\" array)\n", path);
         s.counts.failed++;
     } else if (!s.store || !s.linker) {
@@ -63,6 +67,8 @@ static void run_script(moat_engine *engine, const char *path, bool verbose, wast
         printf("%s: cannot create the spectest module: %s\n", path, moat_error_message(err));
         moat_error_delete(err);
         s.counts.failed++;
+    } else if (!is_json) {
+        if (!wast_run_text_script(&s, path)) s.counts.failed++;
     } else {
         for (size_t i = 0; i < json_array_size(commands); i++) {
             wast_run_command(&s, json_array_get(commands, i));
@@ -102,7 +108,7 @@ int cli_wast_main(int argc, char **argv) {
             return cli_usage_error("wast", "unknown option '%s'", arg);
         verbose = true;
     }
-    if (i >= argc) return cli_usage_error("wast", "missing the script file (FILE.json)");
+    if (i >= argc) return cli_usage_error("wast", "missing the script file (FILE.wast)");
     moat_engine *engine = cli_engine_new(&engine_opts);
     if (!engine) return CLI_EXIT_FAIL;
     wast_counts total = {0};

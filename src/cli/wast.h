@@ -63,16 +63,20 @@ typedef struct wast_script {
     moat_linker *linker;
     wast_named *named;
     size_t nnamed, cap_named;
-    moat_instance *current; // the last module's instance; NULL if none
-    bool current_failed;    // the last module command failed
-    long line;              // of the command being run
-    const char *type;       // of the command being run
+    moat_instance *current;            // the last module's instance; NULL if none
+    bool current_failed;               // the last module command failed
+    const moat_wast_command *wast_cmd; // the command being run, for .wast scripts
+    long line;                         // of the command being run
+    const char *type;                  // of the command being run
     wast_counts counts;
 } wast_script;
 
 // Runs one command object of the script's "commands" array, updating s->counts and
 // printing a line for each failure.
 void wast_run_command(wast_script *s, const json_t *cmd);
+// Runs every command of a .wast script (wast_text.c). Returns false after printing why
+// the script could not be read at all.
+bool wast_run_text_script(wast_script *s, const char *path);
 // Frees what the commands allocated (names); the store and linker belong to the caller.
 void wast_script_fini(wast_script *s);
 

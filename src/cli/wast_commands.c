@@ -88,31 +88,79 @@ static moat_instance *target_instance(wast_script *s, const char *name) {
     return s->current;
 }
 
-// Reads and decodes the command's module file. On failure returns NULL and, when the
-// module itself was refused, its error in *out_err; a file that cannot be read is
-// reported here.
-static moat_module *load_module(wast_script *s, const json_t *cmd, moat_error **out_err) {
-    *out_err = NULL;
+static bool has_suffix(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+// Converts a text module; on failure *out_err is the parser's error.
+static bool from_text(wast_script *s, const char *text, size_t len, uint8_t **out, size_t *size,
+                      moat_error **out_err) {
+    char name[64];
+    snprintf(name, sizeof name, "%s:%ld", s->label, s->line);
+    moat_byte_vec wasm = {0};
+    *out_err = moat_wat2wasm(text, len, name, &wasm);
+    *out = wasm.data;
+    *size = wasm.size;
+    return !*out_err;
+}
+
+// The command's module as a binary (*out_owned says if the caller frees it): from memory
+// for .wast scripts, else from the file beside the JSON, converting text (`module quote`
+// and the .wat files of wast2json) with moat_wat2wasm. A conversion error is *out_err.
+static bool module_binary(wast_script *s, const json_t *cmd, uint8_t **out, size_t *size,
+                          bool *out_owned, moat_error **out_err) {
+    const moat_wast_command *wc = s->wast_cmd;
+    *out_owned = true;
+    if (wc && wc->module) {
+        *out = (uint8_t *)wc->module;
+        *size = wc->module_size;
+        *out_owned = false;
+        return true;
+    }
+    if (wc && wc->quote) return from_text(s, wc->quote, wc->quote_size, out, size, out_err);
+    if (wc) {
+        fail(s, "%s", wc->module_error ? wc->module_error : "command has no module");
+        return false;
+    }
     const char *filename = str_field(cmd, "filename");
     if (!filename) {
         fail(s, "command has no module filename");
-        return NULL;
+        return false;
     }
     size_t len = strlen(s->dir) + strlen(filename) + 1;
     char *path = malloc(len);
     uint8_t *bytes = NULL;
-    size_t size = 0;
+    size_t file_size = 0;
     bool ok = path && (snprintf(path, len, "%s%s", s->dir, filename), true)
-              && cli_read_file(path, &bytes, &size);
+              && cli_read_file(path, &bytes, &file_size);
     free(path);
     if (!ok) {
         fail(s, "cannot read module %s", filename);
-        return NULL;
+        return false;
     }
-    moat_module *module = NULL;
-    moat_engine *engine = s->engine;
-    *out_err = moat_module_new(engine, bytes, size, &module);
+    if (!has_suffix(filename, ".wat")) {
+        *out = bytes;
+        *size = file_size;
+        return true;
+    }
+    ok = from_text(s, (const char *)bytes, file_size, out, size, out_err);
     free(bytes);
+    return ok;
+}
+
+// Reads and decodes the command's module. On failure returns NULL and, when the module
+// itself was refused (text or binary), its error in *out_err; other failures are
+// reported here.
+static moat_module *load_module(wast_script *s, const json_t *cmd, moat_error **out_err) {
+    *out_err = NULL;
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    bool owned;
+    if (!module_binary(s, cmd, &bytes, &size, &owned, out_err)) return NULL;
+    moat_module *module = NULL;
+    *out_err = moat_module_new(s->engine, bytes, size, &module);
+    if (owned) free(bytes);
     return module;
 }
 
@@ -398,20 +446,8 @@ static void cmd_assert_trap(wast_script *s, const json_t *cmd) {
 // ---------------------------------------------------------------------------------------
 // Modules that must fail
 
-static bool is_text_module(wast_script *s, const json_t *cmd) {
-    const char *module_type = str_field(cmd, "module_type");
-    if (!module_type || strcmp(module_type, "text")) return false;
-    s->counts.skipped++;
-    if (s->verbose)
-        printf("%s:%ld: %s: skipped: text-format module (needs the text-format parser, "
-               "issue 5)\n",
-               s->label, s->line, s->type);
-    return true;
-}
-
 // assert_invalid and assert_malformed: decoding + validation must fail.
 static void cmd_assert_invalid(wast_script *s, const json_t *cmd) {
-    if (is_text_module(s, cmd)) return;
     const char *text = str_field(cmd, "text");
     moat_error *err;
     moat_module *module = load_module(s, cmd, &err);
@@ -429,7 +465,6 @@ static void cmd_assert_invalid(wast_script *s, const json_t *cmd) {
 // assert_unlinkable (an error) and assert_uninstantiable (a trap): the module loads, and
 // instantiating it must fail in that way.
 static void cmd_assert_instantiate_fails(wast_script *s, const json_t *cmd, bool want_trap) {
-    if (is_text_module(s, cmd)) return;
     const char *text = str_field(cmd, "text");
     moat_error *err;
     moat_trap *trap;

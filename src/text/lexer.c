@@ -86,7 +86,8 @@ static moat_error *skip_blank(lexer *lx) {
         } else if (c == ' ' || c == '\t' || c == '\r') {
             lx->p++;
         } else if (c == ';' && lx->p + 1 < lx->end && lx->p[1] == ';') {
-            while (lx->p < lx->end && *lx->p != '\n')
+            // A line comment ends at a line feed or a carriage return.
+            while (lx->p < lx->end && *lx->p != '\n' && *lx->p != '\r')
                 lx->p++;
         } else if (c == '(' && lx->p + 1 < lx->end && lx->p[1] == ';') {
             wat_token open = here(lx);

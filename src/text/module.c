@@ -296,10 +296,13 @@ static bool find_or_add_type(wat_parser *p, wat_functype *ft, u32 *out) {
 }
 
 // Shared by function type uses and block types. `names` collects param ids (functions).
-static bool typeuse(wat_parser *p, wat_space *names, bool allow_ids, u32 *out, bool *out_inline,
+// With `(type x)`, *out_has_index is set and *out is x: an index past the types is left
+// for validation to reject ("unknown type"), as it is not malformed text.
+static bool typeuse(wat_parser *p, wat_space *names, bool allow_ids, u32 *out, bool *out_has_index,
                     wat_functype *out_ft) {
-    u32 index = WAT_NONE;
-    if (moat__p_is_field(p, "type")) {
+    u32 index = 0;
+    *out_has_index = moat__p_is_field(p, "type");
+    if (*out_has_index) {
         p->pos += 2;
         MOAT_TRY(moat__p_index(p, &p->types, "type", &index));
         MOAT_TRY(moat__p_rpar(p));
@@ -307,23 +310,19 @@ static bool typeuse(wat_parser *p, wat_space *names, bool allow_ids, u32 *out, b
     size_t inline_pos = p->pos;
     wat_functype ft;
     MOAT_TRY(params_results(p, &ft, names, allow_ids));
-    *out_inline = p->pos != inline_pos;
-    if (index == WAT_NONE) {
+    bool is_inline = p->pos != inline_pos;
+    if (!*out_has_index) {
         *out_ft = ft;
-        *out = WAT_NONE;
         return true;
     }
-    bool same = index < p->types.count && type_eq(&ft, &p->ftypes[index]);
+    bool known = index < p->types.count;
+    bool same = known && type_eq(&ft, &p->ftypes[index]);
     free(ft.types);
-    if (index >= p->types.count) {
-        p->pos = inline_pos;
-        return moat__p_fail(p, "unknown type %u", index);
-    }
-    if (*out_inline && !same) {
+    if (is_inline && known && !same) {
         p->pos = inline_pos;
         return moat__p_fail(p, "inline function type does not match the type definition");
     }
-    if (names && !*out_inline) {
+    if (names && !is_inline && known) {
         for (u32 i = 0; i < p->ftypes[index].nparams; i++)
             MOAT_TRY(moat__space_add(p, names, WAT_NONE, "local"));
     }
@@ -334,28 +333,28 @@ fail:
 }
 
 bool moat__p_typeuse(wat_parser *p, enum wat_typeuse mode, u32 *out) {
-    bool is_inline;
+    bool has_index;
     wat_functype ft;
     MOAT_TRY(typeuse(p, mode == TYPEUSE_FUNC ? &p->locals : NULL, mode == TYPEUSE_IMPORT, out,
-                     &is_inline, &ft));
-    if (*out == WAT_NONE) MOAT_TRY(find_or_add_type(p, &ft, out));
+                     &has_index, &ft));
+    if (!has_index) MOAT_TRY(find_or_add_type(p, &ft, out));
     return true;
 fail:
     return false;
 }
 
 bool moat__p_blocktype(wat_parser *p, i64 *out) {
-    bool is_inline;
+    bool has_index;
     wat_functype ft;
     u32 index;
-    MOAT_TRY(typeuse(p, NULL, false, &index, &is_inline, &ft));
-    if (index != WAT_NONE) {
+    MOAT_TRY(typeuse(p, NULL, false, &index, &has_index, &ft));
+    if (has_index) {
         // [] -> [t?] is written as the short form even when named by index, as wabt does,
         // so that both give the same binary.
-        const wat_functype *t = &p->ftypes[index];
-        *out = t->nparams || t->nresults > 1 ? index
-               : t->nresults                 ? (i64)t->types[0] - 0x80
-                                             : -0x40;
+        const wat_functype *t = index < p->types.count ? &p->ftypes[index] : NULL;
+        *out = !t || t->nparams || t->nresults > 1 ? index
+               : t->nresults                       ? (i64)t->types[0] - 0x80
+                                                   : -0x40;
         return true;
     }
     if (!ft.nparams && ft.nresults <= 1) {

@@ -210,7 +210,10 @@ static bool field_func(wat_parser *p) {
         p->local_types = bigger;
         p->local_types_cap = nparams + 16;
     }
-    if (nparams) memcpy(p->local_types, p->ftypes[type].types, nparams);
+    if (type < p->types.count)
+        memcpy(p->local_types, p->ftypes[type].types, nparams);
+    else // an unknown type: the module is invalid, any local type will do
+        memset(p->local_types, 0x7F, nparams);
     if (!func_body(p, nparams)) return false;
     local_names(p, index);
     return moat__p_rpar(p);
