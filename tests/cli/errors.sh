@@ -52,5 +52,6 @@ expect_status 1
 expect_err "moat: cannot instantiate '$wasm/imports.wasm': "
 expect_err "host"
 expect_err "log"
-expect_err "no imports yet"
+expect_err "func (i32) -> ()"
+expect_err "provides wasi_snapshot_preview1 and the modules given with --preload"
 finish

@@ -6,15 +6,8 @@
 set -eu
 moat=$1 wasm=$2 tmp=$3
 rm -rf "$tmp" && mkdir -p "$tmp"
-fail() { echo "cli.sh: $*"; exit 1; }
-expect() {
-    want=$1; shift
-    status=0
-    "$@" >"$tmp/out" 2>"$tmp/err" || status=$?
-    cat "$tmp/out" "$tmp/err"
-    [ "$status" -eq "$want" ] || fail "exit status $status, expected $want: $*"
-}
-has() { grep -qF -- "$2" "$tmp/$1" || fail "no '$2' in $1"; }
+name="cli.sh"
+. "$(dirname "$0")/lib.sh"
 
 expect 2 "$moat" run --dir a::b::rw "$wasm/hello.wasm"
 has err "--dir 'a::b::rw': expected HOST[::GUEST][::ro]"

@@ -5,16 +5,8 @@
 set -eu
 case_=$1 moat=$2 wasm=$3 tmp=$4
 rm -rf "$tmp" && mkdir -p "$tmp"
-fail() { echo "guest.sh $case_: $*"; exit 1; }
-# expect STATUS CMD...: runs CMD, which must exit STATUS; its output is in $tmp/out, $tmp/err.
-expect() {
-    want=$1; shift
-    status=0
-    "$@" >"$tmp/out" 2>"$tmp/err" || status=$?
-    cat "$tmp/out" "$tmp/err"
-    [ "$status" -eq "$want" ] || fail "exit status $status, expected $want: $*"
-}
-has() { grep -qF -- "$2" "$tmp/$1" || fail "no '$2' in $1"; }
+name="guest.sh $case_"
+. "$(dirname "$0")/lib.sh"
 case $case_ in
 basics)
     expect 0 "$moat" run --env FOO=bar --env EMPTY= "$wasm/basics.wasm" one "two words"
