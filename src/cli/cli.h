@@ -44,8 +44,7 @@ bool cli_is_binary(const uint8_t *bytes, size_t len);
 bool cli_read_module(const char *path, uint8_t **out, size_t *out_len);
 // Converts text read from `path` (freed here) to a binary in *out; false after printing
 // the error.
-bool cli_wat_convert(const char *path, uint8_t *text, size_t len, uint8_t **out,
-                     size_t *out_len);
+bool cli_wat_convert(const char *path, uint8_t *text, size_t len, uint8_t **out, size_t *out_len);
 
 // Engine options shared by `run` and `wast` (`--bounds-checks`, `-W key=value`), and the
 // store options of `run` (options.c). Zero values mean the library's defaults.
@@ -54,7 +53,7 @@ typedef struct cli_engine_opts {
     uint32_t max_call_depth;
     size_t max_wasm_stack;
     bool relaxed_simd; // MOAT_FEATURE_RELAXED_SIMD
-    bool has_fuel; // store options from here on
+    bool has_fuel;     // store options from here on
     uint64_t fuel;
     uint64_t timeout_ms;
     uint64_t max_memory_size;
