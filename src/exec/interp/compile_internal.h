@@ -104,5 +104,7 @@ void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info);
 
 // SIMD operators (compile_simd.c).
 void moat__comp_simd(struct comp *c, u32 op, const struct moat__opinfo *info);
+// True if the host has SSSE3 (x86-64 vector build only).
+bool moat__simd_has_ssse3(void);
 
 #endif

@@ -5,6 +5,7 @@
 // index, or 16 bytes as 4 words (v128.const, i8x16.shuffle). The handlers are in
 // ops_simd.inc and ops_simd_lanes.inc; memory ones have a bounds-checked _CHK form.
 #include "exec/interp/compile_internal.h"
+#include "exec/interp/simd.h"
 
 #include <string.h>
 
@@ -15,6 +16,8 @@ struct simd_handlers {
 
 #undef SIMD
 #undef SIMD_MEM
+#undef SIMD_VARIANT
+#define SIMD_VARIANT(NAME, ...)
 #define SIMD(NAME, ...) [MOAT_OP_##NAME & 0xFFF] = {H_##NAME, 0},
 #define SIMD_MEM(NAME, NBYTES, ADDR, OFF, NOPS, ...) \
     [MOAT_OP_##NAME & 0xFFF] = {H_##NAME, H_##NAME##_CHK},
@@ -22,6 +25,31 @@ static const struct simd_handlers simd_handlers[MOAT_OP_FD_COUNT] = {
 #include "exec/interp/ops_simd.inc"
 #include "exec/interp/ops_simd_lanes.inc"
 };
+
+#ifdef MOAT_SIMD_SSSE3
+bool moat__simd_has_ssse3(void) {
+    static int has = -1; // a benign race: every thread computes the same answer
+    int v = __atomic_load_n(&has, __ATOMIC_RELAXED);
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("ssse3") ? 1 : 0;
+        __atomic_store_n(&has, v, __ATOMIC_RELAXED);
+    }
+    return v;
+}
+#endif
+
+// The handler of `op`: a host-specific variant where one exists and the CPU has it.
+static u32 pick_handler(struct comp *c, u32 op) {
+    const struct simd_handlers *sh = &simd_handlers[(op & 0xFFF) % MOAT_OP_FD_COUNT];
+#ifdef MOAT_SIMD_SSSE3
+    if (op == MOAT_OP_I8X16_SHUFFLE && moat__simd_has_ssse3()) return H_I8X16_SHUFFLE_SSSE3;
+    if ((op == MOAT_OP_I8X16_SWIZZLE || op == MOAT_OP_I8X16_RELAXED_SWIZZLE)
+        && moat__simd_has_ssse3())
+        return H_I8X16_SWIZZLE_SSSE3;
+#endif
+    return c->checked && sh->h_chk ? sh->h_chk : sh->h;
+}
 
 static u32 read_u32(struct comp *c) {
     u32 v;
@@ -58,8 +86,7 @@ void moat__comp_simd(struct comp *c, u32 op, const struct moat__opinfo *info) {
     default:
         break;
     }
-    const struct simd_handlers *sh = &simd_handlers[(op & 0xFFF) % MOAT_OP_FD_COUNT];
-    u32 hid = c->checked && sh->h_chk ? sh->h_chk : sh->h;
+    u32 hid = pick_handler(c, op);
     if (!hid) moat__comp_bail(c);
     bool by_hand = info->result == MOAT_OPT_X; // v128 v128 v128 -> v128
     u32 nops = by_hand ? 3 : (info->params[0] != 0) + (info->params[1] != 0);

@@ -79,6 +79,7 @@ typedef union moat__insn {
 // One id per handler, generated from the handler files. The families (BIN_I, LOAD, ...)
 // are defined in ops_families.h in terms of HANDLER(name, body...).
 #include "exec/interp/ops_families.h"
+#include "exec/interp/simd.h" // MOAT_SIMD_SSSE3: which SIMD_VARIANT handlers exist
 
 enum moat__hid {
     H_NONE = 0,

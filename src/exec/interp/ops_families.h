@@ -104,6 +104,10 @@
 // (memarg offset, lane, or 16 bytes as 4 words). A v128 slot operand names two slots.
 #define SIMD(NAME, ...) HANDLER(NAME, __VA_ARGS__)
 
+// A faster form of a SIMD handler for some hosts, chosen by the translator: not in the
+// opcode table (compile_simd.c picks it explicitly).
+#define SIMD_VARIANT(NAME, ...) HANDLER(NAME, __VA_ARGS__)
+
 // SIMD memory access of NBYTES at slot operand ADDR + immediate operand OFF; BODY sees
 // `p`, the host address. Makes NAME (guard pages) and NAME_CHK (bounds checks).
 #define SIMD_MEM(NAME, NBYTES, ADDR, OFF, NOPS, ...)                                             \
