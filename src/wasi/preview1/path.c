@@ -210,8 +210,9 @@ uint32_t moat__wasi_path_open(wasi_call *c) {
     if (e) return e;
     if (oflags & ~(uint32_t)0xf) return WASI_EINVAL;
     if (!wasi_ptr(c, fd_ptr, 4)) return WASI_EFAULT;
-    if ((base | ((fdflags & WASI_FDFLAG_APPEND) ? R_FD_WRITE : 0)) & R_WRITES & ~dir->inheriting)
-        return WASI_ENOTCAPABLE;
+    bool wants_write = (base & R_FD_WRITE) || (fdflags & WASI_FDFLAG_APPEND);
+    if (wants_write && !(dir->inheriting & R_FD_WRITE)) return WASI_ENOTCAPABLE;
+    base &= dir->inheriting;
     if (dir->filetype != WASI_FILETYPE_DIRECTORY) return WASI_ENOTDIR;
     char *path;
     e = moat__wasi_path(c, wasi_u32(c, 2), wasi_u32(c, 3), &path);

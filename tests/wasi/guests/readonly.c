@@ -55,13 +55,21 @@ int main(void) {
                 CAP);
     // Through a subdirectory opened beneath it: still read-only.
     __wasi_fd_t sub;
+    // Asking for more than the grant holds (as Rust's std does) is trimmed, not refused;
+    // only asking to write is refused.
     CHECK_ERRNO(__wasi_path_open(d, 0, "sub", __WASI_OFLAGS_DIRECTORY,
-                                 __WASI_RIGHTS_PATH_OPEN | __WASI_RIGHTS_PATH_CREATE_FILE, 0, 0,
-                                 &sub),
-                CAP);
-    CHECK_ERRNO(__wasi_path_open(d, 0, "sub", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_PATH_OPEN,
+                                 __WASI_RIGHTS_PATH_OPEN | __WASI_RIGHTS_PATH_CREATE_FILE,
                                  __WASI_RIGHTS_FD_WRITE, 0, &sub),
                 0);
+    CHECK_ERRNO(__wasi_fd_fdstat_get(sub, &fs), 0);
+    CHECK_EQ(fs.fs_rights_base, __WASI_RIGHTS_PATH_OPEN);
+    CHECK_EQ(fs.fs_rights_inheriting, 0);
+    CHECK_ERRNO(__wasi_path_open(d, 0, "in.txt", 0,
+                                 __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_FILESTAT_SET_TIMES, 0, 0,
+                                 &fd),
+                0);
+    CHECK_ERRNO(__wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_MTIM_NOW), CAP);
+    CHECK_ERRNO(__wasi_fd_close(fd), 0);
     CHECK_ERRNO(
         __wasi_path_open(sub, 0, "f.txt", __WASI_OFLAGS_CREAT, __WASI_RIGHTS_FD_WRITE, 0, 0, &fd),
         CAP);
