@@ -20,7 +20,8 @@ static const char run_help_head[] =
     "Without --invoke, calls the exported function `_start`. With --invoke NAME, calls\n"
     "export NAME with ARGS converted to its parameter types and prints each result on its\n"
     "own line. Argument syntax: i32/i64 as decimal (may be negative) or 0x hex; f32/f64\n"
-    "as decimal, hex float, nan, inf or -inf; funcref/externref only as null.\n"
+    "as decimal, hex float, nan, inf or -inf; v128 as 0x and up to 32 hex digits (one\n"
+    "128-bit number, as results print); funcref/externref only as null.\n"
     "\n"
     "The module may import wasi_snapshot_preview1 (WASI preview1): the guest gets stdio,\n"
     "its arguments (argv[0] is FILE.wasm as written) and nothing else unless granted\n"
@@ -96,6 +97,26 @@ static bool parse_int(const char *s, int bits, uint64_t *out) {
     return true;
 }
 
+// A v128 as moat prints one: 0x and up to 32 hex digits, one 128-bit number whose low
+// byte is lane 0 of an i8x16.
+static bool parse_v128(const char *s, uint8_t out[16]) {
+    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return false;
+    s += 2;
+    size_t n = strlen(s);
+    if (n == 0 || n > 32) return false;
+    memset(out, 0, 16);
+    for (size_t i = 0; i < n; i++) { // i-th digit from the right
+        char c = s[n - 1 - i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0) return false;
+        out[i / 2] |= (uint8_t)(d << (4 * (i % 2)));
+    }
+    return true;
+}
+
 static bool parse_arg(const char *s, moat_valkind kind, moat_val *out) {
     out->kind = kind;
     char *end;
@@ -122,7 +143,7 @@ static bool parse_arg(const char *s, moat_valkind kind, moat_val *out) {
         out->of.externref = NULL;
         return !strcmp(s, "null");
     case MOAT_V128:
-        return false;
+        return parse_v128(s, out->of.v128);
     }
     return false;
 }
@@ -338,7 +359,7 @@ static int run_main(run_opts opts, int argc, char **argv) {
     if (status >= 0) return status;
     uint8_t *bytes;
     size_t len;
-    if (!cli_read_file(opts.path, &bytes, &len)) return CLI_EXIT_FAIL;
+    if (!cli_read_module(opts.path, &bytes, &len)) return CLI_EXIT_FAIL;
     moat_engine *engine = cli_engine_new(&opts.engine);
     status = engine ? run_module(engine, bytes, len, &opts) : CLI_EXIT_FAIL;
     moat_engine_delete(engine);

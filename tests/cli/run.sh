@@ -38,4 +38,17 @@ nan"
 run moat run --invoke is_null "$wasm/values.wasm" null
 expect_status 0
 expect_out_exact "1"
+
+# v128 in and out as one 128-bit hex number, also between scalar results (simd.wat).
+run moat run --invoke add_i32x4 "$wasm/simd.wasm" 0x00000004000000030000000200000001 0xffffffff
+expect_status 0
+expect_out_exact "0x00000004000000030000000200000000"
+run moat run --invoke lanes "$wasm/simd.wasm" 7 0x00000004000000030000000200000001
+expect_status 0
+expect_out_exact "4
+0x00000004000000030000000200000007
+8589934593"
+run moat run --invoke add_i32x4 "$wasm/simd.wasm" 0x1 0x1g
+expect_status 1
+expect_err "not a valid v128"
 finish

@@ -220,9 +220,20 @@ static void test_encodings(void) {
     build(&m, FN("00", "00 12 00 0b"));
     expect_error(__LINE__, &m, MOAT_ERROR_UNSUPPORTED, "tail calls (proposal) is not supported",
                  BODY + 1);
-    build(&m, FN("00", "00 fd 0c 00000000 00000000 00000000 00000000 1a 0b"));
-    expect_error(__LINE__, &m, MOAT_ERROR_UNSUPPORTED, "SIMD (proposal) is not supported",
-                 BODY + 1);
+    // SIMD: relaxed SIMD needs its feature (i8x16.relaxed_swizzle, sub-opcode 0x100),
+    // lane indices are checked, reserved sub-opcodes are illegal.
+#define V128_ZERO "fd 0c 00000000 00000000 00000000 00000000 "
+    build(&m, FN("00", "00 " V128_ZERO V128_ZERO "fd 80 02 1a 0b"));
+    expect_error(__LINE__, &m, MOAT_ERROR_UNSUPPORTED, "relaxed SIMD (proposal) is not supported",
+                 BODY + 37);
+    build(&m, FN("00", "00 " V128_ZERO "fd 15 10 1a 0b")); // i8x16.extract_lane_s 16
+    expect_error(__LINE__, &m, INVALID, "invalid lane index", BODY + 19);
+    build(&m,
+          FN("00", "00 " V128_ZERO V128_ZERO "fd 0d 00010203 04050607 08090a0b 0c0d0e20 1a 0b"));
+    expect_error(__LINE__, &m, INVALID, "invalid lane index", BODY + 37);
+    build(&m, FN("00", "00 fd 9a 01 0b"));
+    expect_error(__LINE__, &m, MALFORMED, "illegal opcode", BODY + 1);
+#undef V128_ZERO
     // i32.const with a 6-byte LEB
     build(&m, FN("00", "00 41 80 80 80 80 80 00 1a 0b"));
     expect_error(__LINE__, &m, MALFORMED, "integer representation too long", BODY + 2);
