@@ -79,6 +79,16 @@ static void read_write_seek(void) {
     CHECK_EQ(pos, 9);
     CHECK_ERRNO(__wasi_fd_pread(fd, &piov, 1, 100, &n), 0);
     CHECK_EQ(n, 0);
+    // poll_oneoff on a file: readable at once, with the bytes left from the position (9).
+    __wasi_subscription_t sub = {.userdata = 5, .u.tag = __WASI_EVENTTYPE_FD_READ};
+    sub.u.u.fd_read.file_descriptor = fd;
+    __wasi_event_t ev;
+    CHECK_ERRNO(__wasi_poll_oneoff(&sub, &ev, 1, &n), 0);
+    CHECK_EQ(n, 1);
+    CHECK_EQ(ev.userdata, 5);
+    CHECK_EQ(ev.type, __WASI_EVENTTYPE_FD_READ);
+    CHECK_EQ(ev.error, 0);
+    CHECK_EQ(ev.fd_readwrite.nbytes, 3);
     // Metadata through the fd.
     __wasi_filestat_t st;
     CHECK_ERRNO(__wasi_fd_filestat_get(fd, &st), 0);

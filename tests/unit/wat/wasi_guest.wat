@@ -1,0 +1,27 @@
+;; SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+;; A WASI guest for tests/unit/test_wasi.c: thin exports over a few imports.
+(module $wasi_guest
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello\n")
+  ;; fd_write of [ptr, ptr + len) through an iovec at 0; the count lands at 8.
+  (func (export "write") (param $fd i32) (param $ptr i32) (param $len i32) (result i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func (export "written") (result i32) (i32.load (i32.const 8)))
+  (func (export "argc") (result i32)
+    (drop (call $args_sizes_get (i32.const 32) (i32.const 36)))
+    (i32.load (i32.const 32)))
+  (func (export "envc") (result i32)
+    (drop (call $environ_sizes_get (i32.const 32) (i32.const 36)))
+    (i32.load (i32.const 32)))
+  (func (export "prestat") (param $fd i32) (result i32)
+    (call $fd_prestat_get (local.get $fd) (i32.const 40)))
+  (func $exit (export "exit") (param $status i32)
+    (call $proc_exit (local.get $status))
+    unreachable))
