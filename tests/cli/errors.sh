@@ -21,10 +21,10 @@ run moat inspect "$tmp/text.wasm"
 expect_status 1
 expect_err "moat: cannot load '$tmp/text.wasm': "
 
-run moat run --invoke fib "$examples/fib.wat"
+printf '(module (func (export "f") (result i32)\n  i32.const 0x))\n' >"$tmp/bad.wat"
+run moat run --invoke f "$tmp/bad.wat"
 expect_status 1
-expect_err "magic header not detected"
-expect_err "looks like the text format"
+expect_err "moat: $tmp/bad.wat:2:13: i32 constant: '0x'"
 
 run moat run --invoke nope "$examples/fib.wasm"
 expect_status 1

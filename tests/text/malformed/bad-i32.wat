@@ -1,0 +1,3 @@
+(module
+  (func (result i32)
+    i32.const 0x))

@@ -1,0 +1,1 @@
+(module (func (drop (v128.const i8x15 0))))

@@ -1,0 +1,1 @@
+(module (func) (import "m" "f" (func)))

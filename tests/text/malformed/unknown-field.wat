@@ -1,0 +1,2 @@
+(module
+  (funky))

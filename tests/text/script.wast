@@ -1,0 +1,20 @@
+;; SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+;; A small script for tests/cli/text.sh: every kind of command moat wast reads.
+(module $m
+  (memory (export "mem") 1)
+  (global (export "g") i32 (i32.const 42))
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "nan") (result f32) (f32.const nan))
+  (func (export "trap") (unreachable))
+  (func (export "vec") (result v128) (v128.const i32x4 1 2 3 4)))
+(register "m" $m)
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+(assert_return (get "g") (i32.const 42))
+(assert_return (invoke "nan") (f32.const nan:canonical))
+(assert_return (invoke "vec") (v128.const i32x4 1 2 3 4))
+(assert_trap (invoke "trap") "unreachable")
+(assert_malformed (module quote "(func (i32.const 0x))") "i32 constant")
+(assert_invalid (module (func (result i32))) "type mismatch")
+(assert_unlinkable (module (import "m" "missing" (func))) "unknown import")
+(module binary "\00asm\01\00\00\00")
+(assert_return (invoke $m "add" (i32.const -1) (i32.const 1)) (i32.const 0))
