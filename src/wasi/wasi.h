@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -195,6 +196,11 @@ uint32_t moat__wasi_put_filestat(wasi_call *c, uint32_t ptr, const void *st);
 struct iovec;
 uint32_t moat__wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec *inline_buf,
                            struct iovec **out);
+// Ends a readv/writev-style call (errno still that of the call): frees `iov` unless it is
+// `inline_buf`, then writes the count `done` at guest `result_ptr`, or returns the errno
+// when `done` is negative.
+uint32_t moat__wasi_io_done(wasi_call *c, ssize_t done, struct iovec *iov,
+                            const struct iovec *inline_buf, uint32_t result_ptr);
 // Copies a guest path into a new NUL-terminated string (*out, caller frees). EFAULT out
 // of bounds, EILSEQ for an embedded NUL, ENOMEM.
 uint32_t moat__wasi_path(wasi_call *c, uint32_t ptr, uint32_t len, char **out);

@@ -44,10 +44,7 @@ static uint32_t do_io(wasi_call *c, enum io_kind kind) {
             break;
         }
     } while (done < 0 && errno == EINTR);
-    int err = errno;
-    if (iov != inline_iov) free(iov);
-    if (done < 0) return moat__wasi_errno(err);
-    return moat__wasi_out32(c, result_ptr, (uint32_t)done);
+    return moat__wasi_io_done(c, done, iov, inline_iov, result_ptr);
 }
 
 uint32_t moat__wasi_fd_read(wasi_call *c) {

@@ -141,6 +141,14 @@ uint32_t moat__wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec
     return WASI_ESUCCESS;
 }
 
+uint32_t moat__wasi_io_done(wasi_call *c, ssize_t done, struct iovec *iov,
+                            const struct iovec *inline_buf, uint32_t result_ptr) {
+    int err = errno;
+    if (iov != inline_buf) free(iov);
+    if (done < 0) return moat__wasi_errno(err);
+    return moat__wasi_out32(c, result_ptr, (uint32_t)done);
+}
+
 uint32_t moat__wasi_path(wasi_call *c, uint32_t ptr, uint32_t len, char **out) {
     const char *src = wasi_ptr(c, ptr, len);
     if (!src) return WASI_EFAULT;

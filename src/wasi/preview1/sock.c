@@ -122,11 +122,8 @@ static uint32_t sock_io(wasi_call *c, bool is_send) {
     do
         done = is_send ? sendmsg(f->host, &msg, flags) : recvmsg(f->host, &msg, flags);
     while (done < 0 && errno == EINTR);
-    int err = errno;
-    if (iov != inline_iov) free(iov);
-    if (done < 0) return moat__wasi_errno(err);
-    if (!is_send) wasi_put16(c->mem + roflags_ptr, msg.msg_flags & MSG_TRUNC ? 1 : 0);
-    return moat__wasi_out32(c, len_ptr, (uint32_t)done);
+    if (!is_send && done >= 0) wasi_put16(c->mem + roflags_ptr, msg.msg_flags & MSG_TRUNC ? 1 : 0);
+    return moat__wasi_io_done(c, done, iov, inline_iov, len_ptr);
 }
 
 uint32_t moat__wasi_sock_recv(wasi_call *c) {
