@@ -9,7 +9,7 @@ src=$1/tests/wasi/guests out=$2
 cc=${MOAT_WASI_CC:-clang-19}
 cflags="--target=wasm32-wasi --sysroot=/usr -O2 -Wall -Werror -I$src"
 mkdir -p "$out"
-for c in basics files sandbox readonly exit sock tree_copy needs_import preload_main; do
+for c in basics files sandbox race readonly exit sock tree_copy needs_import preload_main; do
     $cc $cflags "$src/$c.c" -o "$out/$c.wasm"
 done
 $cc $cflags -mexec-model=reactor "$src/reactor.c" -o "$out/reactor.wasm"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # WASI tests (label wasi): guests in tests/wasi/guests/ are compiled at test time by
 # build.sh (clang-19 for wasm32-wasi with Debian's wasi-libc), then run through `moat run`
-# by guest.sh, sandbox.sh, sock.sh and cli.sh. The file-system cases run twice: with
+# by guest.sh, sandbox.sh, race.sh, sock.sh and cli.sh. The file-system cases run twice: with
 # openat2 and with the fallback walk (MOAT_WASI_NO_OPENAT2=1). Without the toolchain
 # every test is skipped with a message naming the missing packages.
 find_program(MOAT_WASI_CC clang-19)
@@ -26,16 +26,18 @@ if(MOAT_WASI_CC AND EXISTS /usr/include/wasm32-wasi/stdio.h)
     set_tests_properties(wasi.${case}-walk PROPERTIES TIMEOUT 120 LABELS wasi
                          FIXTURES_REQUIRED wasi_guests ENVIRONMENT MOAT_WASI_NO_OPENAT2=1)
   endforeach()
-  foreach(script sandbox sock cli)
+  foreach(script sandbox race sock cli)
     add_test(NAME wasi.${script} COMMAND sh ${CMAKE_SOURCE_DIR}/tests/wasi/${script}.sh
              $<TARGET_FILE:moat> ${MOAT_WASI_OUT} ${MOAT_WASI_TMP}/${script})
     set_tests_properties(wasi.${script} PROPERTIES TIMEOUT 120 LABELS wasi
                          FIXTURES_REQUIRED wasi_guests SKIP_RETURN_CODE 77)
   endforeach()
-  add_test(NAME wasi.sandbox-walk COMMAND sh ${CMAKE_SOURCE_DIR}/tests/wasi/sandbox.sh
-           $<TARGET_FILE:moat> ${MOAT_WASI_OUT} ${MOAT_WASI_TMP}/sandbox-walk)
-  set_tests_properties(wasi.sandbox-walk PROPERTIES TIMEOUT 120 LABELS wasi
-                       FIXTURES_REQUIRED wasi_guests ENVIRONMENT MOAT_WASI_NO_OPENAT2=1)
+  foreach(script sandbox race)
+    add_test(NAME wasi.${script}-walk COMMAND sh ${CMAKE_SOURCE_DIR}/tests/wasi/${script}.sh
+             $<TARGET_FILE:moat> ${MOAT_WASI_OUT} ${MOAT_WASI_TMP}/${script}-walk)
+    set_tests_properties(wasi.${script}-walk PROPERTIES TIMEOUT 120 LABELS wasi
+                         FIXTURES_REQUIRED wasi_guests ENVIRONMENT MOAT_WASI_NO_OPENAT2=1)
+  endforeach()
 else()
   add_test(NAME wasi.toolchain-missing COMMAND sh -c
            "echo 'SKIP: WASI guests need clang-19, lld-19, wasi-libc and libclang-rt-19-dev-wasm32 (tools/bootstrap test installs them)'; exit 77")
