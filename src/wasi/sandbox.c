@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -29,8 +30,9 @@ static uint32_t host_err(int e) {
 }
 
 // 1: use openat2, 0: the kernel lacks it (ENOSYS) or the environment says not to, -1:
-// not decided yet. Racy initialisation is harmless: every thread decides the same.
-static int openat2_state = -1;
+// not decided yet. Threads running different stores may decide at the same time; they
+// all store the same value, and the atomic keeps that race defined.
+static atomic_int openat2_state = -1;
 
 static bool have_openat2(void) {
     if (openat2_state < 0) {
