@@ -14,8 +14,7 @@ bool cli_is_binary(const uint8_t *bytes, size_t len) {
     return len >= 4 && !memcmp(bytes, "\0asm", 4);
 }
 
-bool cli_wat_convert(const char *path, uint8_t *text, size_t len, uint8_t **out,
-                     size_t *out_len) {
+bool cli_wat_convert(const char *path, uint8_t *text, size_t len, uint8_t **out, size_t *out_len) {
     moat_byte_vec wasm = {0};
     moat_error *err =
         moat_wat2wasm((const char *)text, len, strcmp(path, "-") ? path : "<stdin>", &wasm);

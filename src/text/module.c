@@ -482,7 +482,7 @@ static void type_section(wat_parser *p, wat_buf *out) {
         moat__buf_u32(&b, ft->nparams);
         moat__buf_bytes(&b, ft->types, ft->nparams);
         moat__buf_u32(&b, ft->nresults);
-        moat__buf_bytes(&b, ft->types + ft->nparams, ft->nresults);
+        if (ft->nresults) moat__buf_bytes(&b, ft->types + ft->nparams, ft->nresults);
     }
     if (p->types.count) moat__buf_section(out, SEC_TYPE, &b, true);
     moat__buf_free(&b);

@@ -210,9 +210,9 @@ static bool field_func(wat_parser *p) {
         p->local_types = bigger;
         p->local_types_cap = nparams + 16;
     }
-    if (type < p->types.count)
+    if (nparams && type < p->types.count)
         memcpy(p->local_types, p->ftypes[type].types, nparams);
-    else // an unknown type: the module is invalid, any local type will do
+    else if (nparams) // an unknown type: the module is invalid, any local type will do
         memset(p->local_types, 0x7F, nparams);
     if (!func_body(p, nparams)) return false;
     local_names(p, index);
@@ -286,7 +286,7 @@ static void elem_segment(wat_parser *p, enum elem_mode mode, u32 table, const wa
                          u8 type, const elem_items *items) {
     // Indices when every item is ref.func of a funcref segment; else expressions.
     bool as_indices = type == 0x70;
-    const u8 *q = items->exprs.data, *end = q + items->exprs.len;
+    const u8 *q = items->exprs.data, *end = q ? q + items->exprs.len : q;
     u32 f;
     for (u32 i = 0; as_indices && i < items->count; i++)
         as_indices = item_as_index(&q, end, &f);
