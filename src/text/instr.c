@@ -71,13 +71,20 @@ static bool end_label(wat_parser *p, u32 label) {
 // ---------------------------------------------------------------------------------------
 // Immediates
 
+// A literal's error: the spec's phrase ("i32 constant", "constant out of range") and the
+// token.
+static bool literal_fail(wat_parser *p, const char *why) {
+    const wat_token *t = moat__p_tok(p, 0);
+    return moat__p_fail(p, "%s: '%.*s'", why, (int)(t->len > 40 ? 40 : t->len), moat__p_text(p, t));
+}
+
 static bool literal(wat_parser *p, const char *kind, unsigned bits, wat_buf *out) {
     const wat_token *t = moat__p_tok(p, 0);
     if (t->kind != WAT_NUMBER && t->kind != WAT_KEYWORD) return moat__p_expected(p, "a number");
     const char *text = moat__p_text(p, t), *why;
     if (kind[0] == 'i') {
         u64 v;
-        if ((why = moat__wat_int(text, t->len, bits, &v))) return moat__p_fail(p, "%s", why);
+        if ((why = moat__wat_int(text, t->len, bits, &v))) return literal_fail(p, why);
         if (bits == 32)
             moat__buf_s32(out, (i32)(u32)v);
         else if (bits == 64)
@@ -87,12 +94,12 @@ static bool literal(wat_parser *p, const char *kind, unsigned bits, wat_buf *out
                 moat__buf_byte(out, (u8)(v >> (8 * i)));
     } else if (bits == 32) {
         u32 v;
-        if ((why = moat__wat_f32(text, t->len, &v))) return moat__p_fail(p, "%s", why);
+        if ((why = moat__wat_f32(text, t->len, &v))) return literal_fail(p, why);
         for (int i = 0; i < 4; i++)
             moat__buf_byte(out, (u8)(v >> (8 * i)));
     } else {
         u64 v;
-        if ((why = moat__wat_f64(text, t->len, &v))) return moat__p_fail(p, "%s", why);
+        if ((why = moat__wat_f64(text, t->len, &v))) return literal_fail(p, why);
         for (int i = 0; i < 8; i++)
             moat__buf_byte(out, (u8)(v >> (8 * i)));
     }
@@ -119,7 +126,7 @@ static bool v128_const(wat_parser *p, wat_buf *out) {
                 const char *why;
                 if (t->kind != WAT_NUMBER) return moat__p_expected(p, "a lane value");
                 if ((why = moat__wat_int(moat__p_text(p, t), t->len, shapes[s].bits, &v)))
-                    return moat__p_fail(p, "%s", why);
+                    return literal_fail(p, why);
                 for (unsigned i = 0; i < shapes[s].bits / 8; i++)
                     moat__buf_byte(out, (u8)(v >> (8 * i)));
                 p->pos++;
