@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +249,9 @@ static bool preload(const char *spec, moat_engine *engine, moat_linker *linker, 
 
 moat_wasi *run_link(const run_grants *g, moat_engine *engine, moat_linker *linker,
                     moat_store *store, const char *path, int nargs, char **args) {
+    // A guest writing into a closed pipe (`moat run x.wasm | head`) must see EPIPE, as
+    // under Wasmtime, instead of SIGPIPE ending moat.
+    signal(SIGPIPE, SIG_IGN);
     moat_wasi *wasi = wasi_new(g, path, nargs, args);
     if (!wasi) return NULL;
     moat_error *err = moat_wasi_define(wasi, linker, store);

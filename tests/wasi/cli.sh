@@ -47,4 +47,11 @@ has err "lib"
 expect 2 "$moat" run -- "$wasm/hello.wasm" --dir /
 has out "Hello, WebAssembly!"
 has err "hello: cannot open --dir"
+# A closed pipe gives the guest EPIPE instead of killing moat with SIGPIPE.
+{
+    st=0
+    "$moat" run "$wasm/exit.wasm" spam || st=$?
+    echo $st >"$tmp/status"
+} | head -c 10 >/dev/null
+[ "$(cat "$tmp/status")" = 3 ] || fail "spam into a closed pipe: status $(cat "$tmp/status")"
 echo "cli.sh: ok"

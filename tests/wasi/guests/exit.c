@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-// Exit paths (and `env NAME`, which prints a variable): `exit N` calls proc_exit(N) in the middle
-// of buffered output (which wasi-libc flushes first), `trap` faults, `return N` returns from main.
+// Exit paths: `exit N` calls proc_exit(N) in the middle of buffered output (which wasi-libc
+// flushes first), `raw-exit N` calls it directly, `trap` faults, `return N` returns from
+// main. Also `env NAME` (prints a variable) and `spam` (writes until a pipe closes).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,11 @@ __attribute__((noinline)) static void fault(int depth) {
 
 int main(int argc, char **argv) {
     if (argc < 2) return 0;
+    if (!strcmp(argv[1], "spam")) { // into a pipe closed early: EPIPE, exit 3
+        for (int i = 0; i < 100000; i++)
+            if (printf("line %d\n", i) < 0) return 3;
+        return 0;
+    }
     if (!strcmp(argv[1], "env")) { // prints the guest's view of a variable
         const char *v = getenv(argv[2]);
         printf("%s=%s\n", argv[2], v ? v : "(unset)");
