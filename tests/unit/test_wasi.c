@@ -3,12 +3,13 @@
 // program uses it, without the wasm32 toolchain: the guests are tests/unit/wat/wasi_*.wat.
 // Covers stdio redirected to a pipe, args/env counts, the fd order (stdio, directories,
 // sockets), EFAULT for pointers outside memory or without a memory, proc_exit as a trap
-// carrying its status, and configuration errors.
+// carrying its status, borrowed stdio flags restored, and configuration errors.
 #define _GNU_SOURCE
 #include "api_modules.h"
 #include "moat.h"
 #include "test.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -91,6 +92,9 @@ static void guest_calls(void) {
         // stdin and stderr default to /dev/null.
         CHECK_EQ_INT(call(store, inst, "write", 3, 2, 16, 6, &trap), 0);
         CHECK_EQ_INT(call(store, inst, "write", 3, 9, 16, 6, &trap), 8); // EBADF
+        // A guest may make its stdout non-blocking, but only until the context goes.
+        CHECK_EQ_INT(call(store, inst, "set_flags", 2, 1, 4, 0, &trap), 0);
+        CHECK(fcntl(pipe_fds[1], F_GETFL) & O_NONBLOCK);
         CHECK_EQ_INT(call(store, inst, "argc", 0, 0, 0, 0, &trap), 2);
         CHECK_EQ_INT(call(store, inst, "envc", 0, 0, 0, 0, &trap), 1);
         // fd 3 is the directory; 4 the socket, which is not a preopen (EBADF ends
@@ -116,6 +120,7 @@ static void guest_calls(void) {
     moat_linker_delete(linker);
     moat_store_delete(store);
     moat_wasi_delete(wasi); // after the store, whose functions point into it
+    CHECK(!(fcntl(pipe_fds[1], F_GETFL) & O_NONBLOCK)); // the embedder's fd as it was
     moat_engine_delete(engine);
     close(pipe_fds[0]);
     close(pipe_fds[1]);

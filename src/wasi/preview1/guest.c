@@ -6,6 +6,7 @@
 #include "wasi/wasi.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -76,7 +77,10 @@ uint32_t moat__wasi_fd_add(moat_wasi *w, int host, uint8_t filetype, uint64_t ba
 
 void moat__wasi_fd_release(wasi_fd *f) {
     if (f->dir) closedir(f->dir);
-    if (!f->borrowed) close(f->host);
+    if (!f->borrowed)
+        close(f->host);
+    else if (f->borrowed_flags >= 0)
+        fcntl(f->host, F_SETFL, f->borrowed_flags);
     free(f->preopen);
     *f = (wasi_fd){0};
 }

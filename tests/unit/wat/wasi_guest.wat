@@ -6,6 +6,7 @@
   (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $fd_fdstat_set_flags (param i32 i32) (result i32)))
   (memory (export "memory") 1)
   (data (i32.const 16) "hello\n")
   ;; fd_write of [ptr, ptr + len) through an iovec at 0; the count lands at 8.
@@ -22,6 +23,8 @@
     (i32.load (i32.const 32)))
   (func (export "prestat") (param $fd i32) (result i32)
     (call $fd_prestat_get (local.get $fd) (i32.const 40)))
+  (func (export "set_flags") (param $fd i32) (param $flags i32) (result i32)
+    (call $fd_fdstat_set_flags (local.get $fd) (local.get $flags)))
   (func $exit (export "exit") (param $status i32)
     (call $proc_exit (local.get $status))
     unreachable))
