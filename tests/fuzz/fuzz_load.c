@@ -4,8 +4,8 @@
 // odd length run with explicit bounds checks, even ones with guard pages, so both memory
 // modes are fuzzed and a given input always takes the same one. A small call-depth limit
 // keeps runaway recursion cheap, fuel bounds loops, and store limits bound memory and
-// table growth. Built twice: with libFuzzer (fuzz_load) and with
-// replay_main.c as an ordinary program (fuzz_replay) that ctest runs over corpus/.
+// table growth. Built twice: with libFuzzer (fuzz_load) and with replay_main.c as an
+// ordinary program (fuzz_load_replay) that ctest runs over corpus/load/.
 #include "moat.h"
 
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // Runs the fuzz entry over files without libFuzzer: `fuzz_replay PATH...`, where a PATH
 // may be a directory (every regular file in it). This is how ctest replays
-// tests/fuzz/corpus/, the inputs that once crashed moat. Exit 0 if all ran.
+// tests/fuzz/corpus/<target>/, the inputs that once crashed or hung moat. Exit 0 if all
+// ran.
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
