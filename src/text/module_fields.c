@@ -3,6 +3,7 @@
 // abbreviations expanded (inline exports and imports, inline element and data segments,
 // `(offset ...)` written as a single instruction, element lists of function indices).
 #include "text/parse.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,10 @@ static bool name_string(wat_parser *p, wat_buf *out) {
     u8 *bytes;
     size_t len;
     if (!moat__wat_string(p->src, t, &bytes, &len)) return moat__p_fail(p, "out of memory");
+    if (!moat__utf8_valid(bytes, len)) { // spec: text format, names are UTF-8
+        free(bytes);
+        return moat__p_fail(p, "malformed UTF-8 encoding");
+    }
     moat__buf_name(out, bytes, len);
     free(bytes);
     p->pos++;
