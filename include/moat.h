@@ -620,32 +620,32 @@ typedef enum moat_wast_match {
 // `v128`, written as `lane_bits`-wide integers or (lane_float) floats.
 typedef struct moat_wast_value {
     moat_valkind kind;
-    uint64_t bits;        // i32, i64, f32, f64 bits; an externref's number
-    bool is_null;         // a null reference
+    uint64_t bits; // i32, i64, f32, f64 bits; an externref's number
+    bool is_null;  // a null reference
     uint8_t v128[16];
-    uint8_t lane_bits;    // v128: 8, 16, 32 or 64
-    bool lane_float;      // v128: f32x4 / f64x2
-    uint8_t match[16];    // moat_wast_match; [0] for scalars, per lane for v128
+    uint8_t lane_bits; // v128: 8, 16, 32 or 64
+    bool lane_float;   // v128: f32x4 / f64x2
+    uint8_t match[16]; // moat_wast_match; [0] for scalars, per lane for v128
 } moat_wast_value;
 
 // One command. Pointers are borrowed from the script and live until moat_wast_delete.
 typedef struct moat_wast_command {
     moat_wast_kind kind;
     uint32_t line;
-    const char *module_name;  // module: its $name; register/action: the module named, or NULL
-    const uint8_t *module;    // module commands and module assertions: the binary, or NULL
+    const char *module_name; // module: its $name; register/action: the module named, or NULL
+    const uint8_t *module;   // module commands and module assertions: the binary, or NULL
     size_t module_size;
     const char *module_error; // a text module that could not be converted: why
     const char *quote;        // `module quote`: the text (module is NULL)
     size_t quote_size;
-    const char *register_as;  // register: the name
-    bool is_get;              // action: `get` (else `invoke`)
-    moat_name field;          // action: the export
+    const char *register_as; // register: the name
+    bool is_get;             // action: `get` (else `invoke`)
+    moat_name field;         // action: the export
     const moat_wast_value *args;
     size_t nargs;
     const moat_wast_value *results; // assert_return
     size_t nresults;
-    const char *text;         // assertions: the expected message
+    const char *text; // assertions: the expected message
 } moat_wast_command;
 
 // Reads a script. `filename` (may be NULL) is used in messages. Errors: MALFORMED with
@@ -656,7 +656,6 @@ MOAT_API void moat_wast_delete(moat_wast *script);
 MOAT_API size_t moat_wast_command_count(const moat_wast *script);
 // Command i (borrowed), i < moat_wast_command_count.
 MOAT_API const moat_wast_command *moat_wast_command_at(const moat_wast *script, size_t i);
-
 
 // Convenience: a moat_name from a NUL-terminated string.
 static inline moat_name moat_name_from(const char *s) {
