@@ -19,6 +19,29 @@ enum moat__valtype {
     MOAT_VT_EXTERNREF = 0x6F,
 };
 
+// "i32", "funcref", ...; "unknown" for any other byte (such as the validator's type of
+// operands on a polymorphic stack).
+static inline const char *moat__valtype_name(u8 valtype) {
+    switch (valtype) {
+    case MOAT_VT_I32:
+        return "i32";
+    case MOAT_VT_I64:
+        return "i64";
+    case MOAT_VT_F32:
+        return "f32";
+    case MOAT_VT_F64:
+        return "f64";
+    case MOAT_VT_V128:
+        return "v128";
+    case MOAT_VT_FUNCREF:
+        return "funcref";
+    case MOAT_VT_EXTERNREF:
+        return "externref";
+    default:
+        return "unknown";
+    }
+}
+
 // Block types and "no value" in type lists.
 #define MOAT_VT_EMPTY 0x40
 

@@ -152,8 +152,8 @@ static bool check_const_expr(struct moat__vctx *v, struct moat__const_expr e, u8
     if (depth != 1 || top != expected)
         return fail(v, MOAT_ERROR_INVALID, e.start, where,
                     "type mismatch: constant expression must produce one %s, found %u value(s)%s%s",
-                    moat__vtype_name(expected), depth, depth ? " ending with " : "",
-                    depth ? moat__vtype_name(top) : "");
+                    moat__valtype_name(expected), depth, depth ? " ending with " : "",
+                    depth ? moat__valtype_name(top) : "");
     return true;
 }
 
@@ -235,8 +235,8 @@ static bool check_elems(struct moat__vctx *v) {
                         e->table_index);
         if (m->tables[e->table_index].elem_type != e->elem_type)
             return fail(v, MOAT_ERROR_INVALID, e->offset, where,
-                        "type mismatch: %s segment for %s table", moat__vtype_name(e->elem_type),
-                        moat__vtype_name(m->tables[e->table_index].elem_type));
+                        "type mismatch: %s segment for %s table", moat__valtype_name(e->elem_type),
+                        moat__valtype_name(m->tables[e->table_index].elem_type));
         if (!check_const_expr(v, e->offset_expr, MOAT_VT_I32, where)) return false;
     }
     return true;

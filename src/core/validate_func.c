@@ -25,27 +25,6 @@ static const u8 vt_self[256] = {
 #undef S
 };
 
-const char *moat__vtype_name(u8 t) {
-    switch (t) {
-    case MOAT_VT_I32:
-        return "i32";
-    case MOAT_VT_I64:
-        return "i64";
-    case MOAT_VT_F32:
-        return "f32";
-    case MOAT_VT_F64:
-        return "f64";
-    case MOAT_VT_V128:
-        return "v128";
-    case MOAT_VT_FUNCREF:
-        return "funcref";
-    case MOAT_VT_EXTERNREF:
-        return "externref";
-    default:
-        return "unknown";
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Errors
 
@@ -80,8 +59,8 @@ static MOAT_COLD bool fail_oom(struct moat__vctx *v) {
 }
 
 static MOAT_COLD bool mismatch(struct moat__vctx *v, u8 expected, bool found_any, u8 found) {
-    return INVALID("type mismatch: expected %s, found %s", moat__vtype_name(expected),
-                   found_any ? moat__vtype_name(found) : "nothing (empty stack)");
+    return INVALID("type mismatch: expected %s, found %s", moat__valtype_name(expected),
+                   found_any ? moat__valtype_name(found) : "nothing (empty stack)");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -383,7 +362,7 @@ static bool check_control(struct moat__vctx *v, u32 code, const struct moat__imm
         if (imm->index >= m->ntypes) return INVALID("unknown type %u", imm->index);
         if (elem_type != MOAT_VT_FUNCREF)
             return INVALID("type mismatch: call_indirect needs a funcref table, found %s",
-                           moat__vtype_name(elem_type));
+                           moat__valtype_name(elem_type));
         const struct moat__functype *ft = &m->types[imm->index];
         return pop_expect(v, MOAT_VT_I32) && pop_list(v, ft->params, ft->nparams)
                && push_list(v, ft->results, ft->nresults);
@@ -405,10 +384,10 @@ static bool check_select(struct moat__vctx *v, u32 code, const struct moat__imme
     if (!pop_expect(v, MOAT_VT_I32) || !pop_any(v, &t1) || !pop_any(v, &t2)) return false;
     if (moat__is_reftype(t1) || moat__is_reftype(t2))
         return INVALID("type mismatch: select without a type needs numeric operands, found %s",
-                       moat__vtype_name(moat__is_reftype(t1) ? t1 : t2));
+                       moat__valtype_name(moat__is_reftype(t1) ? t1 : t2));
     if (t1 != t2 && t1 != MOAT_VT_UNKNOWN && t2 != MOAT_VT_UNKNOWN)
-        return INVALID("type mismatch: select operands %s and %s differ", moat__vtype_name(t2),
-                       moat__vtype_name(t1));
+        return INVALID("type mismatch: select operands %s and %s differ", moat__valtype_name(t2),
+                       moat__valtype_name(t1));
     return push(v, t1 == MOAT_VT_UNKNOWN ? t2 : t1);
 }
 
@@ -443,7 +422,7 @@ static bool check_reference(struct moat__vctx *v, u32 code, const struct moat__i
         if (!pop_any(v, &t)) return false;
         if (t != MOAT_VT_UNKNOWN && !moat__is_reftype(t))
             return INVALID("type mismatch: ref.is_null needs a reference, found %s",
-                           moat__vtype_name(t));
+                           moat__valtype_name(t));
         return push(v, MOAT_VT_I32);
     }
     default: { // ref.func; spec: C.refs, the function must be declared outside bodies
@@ -486,13 +465,13 @@ static bool check_table_memory(struct moat__vctx *v, u32 code, const struct moat
         if (!need_table(v, imm->index, &t) || !need_table(v, imm->index2, &t2)) return false;
         if (t != t2)
             return INVALID("type mismatch: table.copy from %s table to %s table",
-                           moat__vtype_name(t2), moat__vtype_name(t));
+                           moat__valtype_name(t2), moat__valtype_name(t));
         return pop_i32s(v, 3);
     case MOAT_OP_TABLE_INIT:
         if (!need_table(v, imm->index2, &t) || !need_elem_segment(v, imm->index, &t2)) return false;
         if (t != t2)
             return INVALID("type mismatch: table.init of %s table from %s segment",
-                           moat__vtype_name(t), moat__vtype_name(t2));
+                           moat__valtype_name(t), moat__valtype_name(t2));
         return pop_i32s(v, 3);
     case MOAT_OP_ELEM_DROP:
         return need_elem_segment(v, imm->index, &t);

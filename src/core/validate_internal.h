@@ -109,8 +109,4 @@ static inline bool moat__is_reftype(u8 t) {
     return t == MOAT_VT_FUNCREF || t == MOAT_VT_EXTERNREF;
 }
 
-// "i32", "funcref", ...; "unknown" for MOAT_VT_UNKNOWN (the operand type of the
-// polymorphic stack, which rt/global.c's moat__valtype_name does not name).
-const char *moat__vtype_name(u8 t);
-
 #endif

@@ -6,27 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *moat__valtype_name(u8 valtype) {
-    switch (valtype) {
-    case MOAT_VT_I32:
-        return "i32";
-    case MOAT_VT_I64:
-        return "i64";
-    case MOAT_VT_F32:
-        return "f32";
-    case MOAT_VT_F64:
-        return "f64";
-    case MOAT_VT_V128:
-        return "v128";
-    case MOAT_VT_FUNCREF:
-        return "funcref";
-    case MOAT_VT_EXTERNREF:
-        return "externref";
-    default:
-        return "?";
-    }
-}
-
 void moat__val_to_slot(const moat_val *val, moat__slot *slot) {
     switch (val->kind) {
     case MOAT_I32:

@@ -28,7 +28,4 @@ moat_global *moat__global_create(moat_store *store, u8 valtype, bool is_mutable)
 moat_error *moat__import_error(const moat_module *module, u32 import_index, const char *phrase,
                                const char *detail);
 
-// Type of a value type byte as text ("i32", "funcref", ...).
-const char *moat__valtype_name(u8 valtype);
-
 #endif
