@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-# Every examples/*.wat runs straight from the text format (issue 5): hello.wat as a WASI
+# Every examples/*.wat runs straight from the text format (issue 5): hello_text.wat as a WASI
 # command, the others through --invoke, traps included.
 . "$(dirname "$0")/lib.sh"
 
-run moat run "$examples/hello.wat"
+run moat run "$examples/hello_text.wat"
 expect_status 0
 expect_out_exact "Hello from WebAssembly text!"
 
@@ -23,7 +23,7 @@ expect_err "call stack exhausted"
 # Every example in the text format is accounted for above.
 for f in "$examples"/*.wat; do
     case $(basename "$f") in
-    hello.wat | fib.wat | trap.wat | recurse.wat) ;;
+    hello_text.wat | fib.wat | trap.wat | recurse.wat) ;;
     *) fail "examples/$(basename "$f") is not run by this test" ;;
     esac
 done

@@ -1,6 +1,6 @@
 ;; SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 ;; Hello world in the text format: a WASI command that writes one line to stdout.
-;;   moat run examples/hello.wat
+;;   moat run examples/hello_text.wat
 (module $hello
   (import "wasi_snapshot_preview1" "fd_write"
     (func $fd_write (param i32 i32 i32 i32) (result i32)))
