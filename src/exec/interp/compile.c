@@ -45,6 +45,16 @@ static const struct hpair op_handlers[0x120] = {
 
 #undef BR_CMP
 #define BR_CMP(NAME, TA, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_BR_##NAME, H_BR_##NAME##_I},
+// Loads and stores whose address is slot + imm (the folded i32.add): guard-page and
+// bounds-checked handlers.
+#undef LOAD
+#undef STORE
+#define LOAD(NAME, TM, TR, CONV) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_A, H_##NAME##_A_CHK},
+#define STORE(NAME, TM)          [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_A, H_##NAME##_A_CHK},
+static const struct hpair mem_addr_handlers[0x40] = {
+#include "exec/interp/ops_load_store.inc"
+};
+
 static const struct hpair br_handlers[0x60] = {
 #include "exec/interp/ops_branch.inc"
 };
@@ -86,6 +96,7 @@ u32 moat__comp_label(struct comp *c) {
     if (c->len & 1) c->buf[c->len++] = 0;
     c->last_dst = 0;
     c->last_cmp_op = 0;
+    c->last_add_imm = false;
     return c->len / 2;
 }
 
@@ -99,6 +110,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->len += 2;
     c->last_dst = 0;
     c->last_cmp_op = 0;
+    c->last_add_imm = false;
     if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
         c->src[c->nsrc - 1].offset = c->cur_off;
     } else if (!c->nsrc || c->src[c->nsrc - 1].offset != c->cur_off) {
@@ -700,6 +712,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
             c->last_cmp_op = op;
             c->last_cmp_imm = true;
         }
+        c->last_add_imm = op == MOAT_OP_I32_ADD;
         return;
     }
     u32 b = moat__comp_pop(c);
@@ -715,25 +728,55 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
     }
 }
 
+// If the value at stack position `pos` was just computed by I32_ADD_I (slot + imm) into
+// its home slot, removes that instruction and returns its operands: the access takes
+// them instead (base + imm, wrapped to 32 bits, then + offset: the same address).
+static bool take_addr(struct comp *c, u32 pos, u32 *base, u32 *imm) {
+    if (!c->last_add_imm || !c->last_dst || c->stack[pos].kind != K_TEMP
+        || c->last_dst_slot != HOME(c, pos))
+        return false;
+    u32 s = c->last_op_start;
+    *base = c->buf[s + 3];
+    *imm = c->buf[s + 4];
+    c->len = s;
+    c->last_dst = 0;
+    c->last_add_imm = false;
+    return true;
+}
+
 static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     u32 align, offset;
     if (!moat__read_u32(&c->cur, &align) || !moat__read_u32(&c->cur, &offset)) moat__comp_bail(c);
     const struct hpair *hp = &op_handlers[OPSLOT(op)];
     u32 h = c->checked ? hp->h2 : hp->h;
     if (!h) moat__comp_bail(c);
+    // `local.get; i32.const k; i32.add; load/store`, the usual access to an array at a
+    // constant address, becomes one handler. A store's value is the top entry: when it is
+    // a local or a constant nothing was emitted after the add.
+    const struct hpair *ha = &mem_addr_handlers[OPSLOT(op)];
+    u32 base = 0, imm = 0;
+    bool fused = take_addr(c, c->h - (info->result ? 1 : 2), &base, &imm);
+    if (fused) h = c->checked ? ha->h2 : ha->h;
     if (info->result) { // load
-        u32 addr = moat__comp_pop(c);
+        if (fused)
+            c->h--;
+        else
+            base = moat__comp_pop(c);
         u32 dst = moat__comp_push_temp(c, info->result);
         moat__comp_op(c, h);
         moat__comp_dst(c, dst);
-        moat__comp_u32(c, addr);
+        moat__comp_u32(c, base);
     } else {
-        u32 val = moat__comp_pop(c);
-        u32 addr = moat__comp_pop(c);
+        u32 val = moat__comp_pop(c); // a constant lands in its home slot, above `base`
+        if (fused)
+            c->h--;
+        else
+            base = moat__comp_pop(c);
         moat__comp_op(c, h);
-        moat__comp_u32(c, addr);
+        moat__comp_u32(c, base);
         moat__comp_u32(c, val);
     }
+    if (fused) moat__comp_u32(c, imm);
     moat__comp_u32(c, offset);
 }
 

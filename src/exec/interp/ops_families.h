@@ -68,6 +68,9 @@
     })
 
 // Loads: operands dst, addr, offset. TM is the in-memory type, CONV widens it to TR.
+// NAME_A (and NAME_A_CHK): the address is slot + imm, an i32.add of a constant folded in by
+// the translator (operands dst, base, imm, offset): arrays at constant addresses index
+// this way, so the add and its temporary vanish from every such access.
 #define LOAD(NAME, TM, TR, CONV)                                                                 \
     HANDLER(NAME, {                                                                              \
         TM v;                                                                                    \
@@ -82,9 +85,24 @@
         memcpy(&v, mem + ea, sizeof v);                                                          \
         S(0) = PUT_##TR(CONV(v));                                                                \
         NEXT(3);                                                                                 \
+    })                                                                                           \
+    HANDLER(NAME##_A, {                                                                          \
+        TM v;                                                                                    \
+        memcpy(&v, mem + (u64)(u32)(S(1) + OPND(2)) + OPND(3), sizeof v);                        \
+        S(0) = PUT_##TR(CONV(v));                                                                \
+        NEXT(4);                                                                                 \
+    })                                                                                           \
+    HANDLER(NAME##_A_CHK, {                                                                      \
+        TM v;                                                                                    \
+        u64 ea = (u64)(u32)(S(1) + OPND(2)) + OPND(3);                                           \
+        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        memcpy(&v, mem + ea, sizeof v);                                                          \
+        S(0) = PUT_##TR(CONV(v));                                                                \
+        NEXT(4);                                                                                 \
     })
 
-// Stores: operands addr, value, offset. The value slot is narrowed to TM.
+// Stores: operands addr, value, offset. The value slot is narrowed to TM. NAME_A: operands
+// base, value, imm, offset; the address is base + imm (see LOAD).
 #define STORE(NAME, TM)                                                                          \
     HANDLER(NAME, {                                                                              \
         TM v = (TM)S(1);                                                                         \
@@ -97,6 +115,18 @@
         if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
         memcpy(mem + ea, &v, sizeof v);                                                          \
         NEXT(3);                                                                                 \
+    })                                                                                           \
+    HANDLER(NAME##_A, {                                                                          \
+        TM v = (TM)S(1);                                                                         \
+        memcpy(mem + (u64)(u32)(S(0) + OPND(2)) + OPND(3), &v, sizeof v);                        \
+        NEXT(4);                                                                                 \
+    })                                                                                           \
+    HANDLER(NAME##_A_CHK, {                                                                      \
+        TM v = (TM)S(1);                                                                         \
+        u64 ea = (u64)(u32)(S(0) + OPND(2)) + OPND(3);                                           \
+        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        memcpy(mem + ea, &v, sizeof v);                                                          \
+        NEXT(4);                                                                                 \
     })
 
 // SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
