@@ -552,15 +552,38 @@ static void op_br_if(struct comp *c, u32 depth) {
     c->buf[opnd] = moat__comp_label(c) - skip;
 }
 
+// If the value at stack position `pos` was just computed by I32_ADD_I (slot + imm) into
+// its home slot, removes that instruction and returns its operands: the consumer takes
+// them instead (a load/store: base + imm wrapped to 32 bits, then + offset, the same
+// address; br_table: the index).
+static bool take_add_imm(struct comp *c, u32 pos, u32 *base, u32 *imm) {
+    if (!c->last_add_imm || !c->last_dst || c->stack[pos].kind != K_TEMP
+        || c->last_dst_slot != HOME(c, pos))
+        return false;
+    u32 s = c->last_op_start;
+    *base = c->buf[s + 3];
+    *imm = c->buf[s + 4];
+    c->len = s;
+    c->last_dst = 0;
+    c->last_add_imm = false;
+    return true;
+}
+
 static void op_br_table(struct comp *c) {
     u32 n;
     if (!moat__read_u32(&c->cur, &n)) moat__comp_bail(c);
     c->labels = moat__comp_grow(c, c->labels, &c->cap_labels, n + 1, sizeof *c->labels);
     for (u32 i = 0; i <= n; i++)
         if (!moat__read_u32(&c->cur, &c->labels[i])) moat__comp_bail(c);
-    u32 index = moat__comp_pop(c);
-    u32 insn = moat__comp_op(c, H_BR_TABLE);
+    u32 index = 0, imm = 0;
+    bool fused = take_add_imm(c, c->h - 1, &index, &imm);
+    if (fused)
+        c->h--;
+    else
+        index = moat__comp_pop(c);
+    u32 insn = moat__comp_op(c, fused ? H_BR_TABLE_I : H_BR_TABLE);
     moat__comp_u32(c, index);
+    if (fused) moat__comp_u32(c, imm);
     moat__comp_u32(c, n);
     u32 table = c->len;
     for (u32 i = 0; i <= n; i++)
@@ -728,22 +751,6 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
     }
 }
 
-// If the value at stack position `pos` was just computed by I32_ADD_I (slot + imm) into
-// its home slot, removes that instruction and returns its operands: the access takes
-// them instead (base + imm, wrapped to 32 bits, then + offset: the same address).
-static bool take_addr(struct comp *c, u32 pos, u32 *base, u32 *imm) {
-    if (!c->last_add_imm || !c->last_dst || c->stack[pos].kind != K_TEMP
-        || c->last_dst_slot != HOME(c, pos))
-        return false;
-    u32 s = c->last_op_start;
-    *base = c->buf[s + 3];
-    *imm = c->buf[s + 4];
-    c->len = s;
-    c->last_dst = 0;
-    c->last_add_imm = false;
-    return true;
-}
-
 static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     u32 align, offset;
     if (!moat__read_u32(&c->cur, &align) || !moat__read_u32(&c->cur, &offset)) moat__comp_bail(c);
@@ -755,7 +762,7 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     // a local or a constant nothing was emitted after the add.
     const struct hpair *ha = &mem_addr_handlers[OPSLOT(op)];
     u32 base = 0, imm = 0;
-    bool fused = take_addr(c, c->h - (info->result ? 1 : 2), &base, &imm);
+    bool fused = take_add_imm(c, c->h - (info->result ? 1 : 2), &base, &imm);
     if (fused) h = c->checked ? ha->h2 : ha->h;
     if (info->result) { // load
         if (fused)
