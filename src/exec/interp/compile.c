@@ -55,6 +55,21 @@ static const struct hpair mem_addr_handlers[0x40] = {
 #include "exec/interp/ops_load_store.inc"
 };
 
+// Stores of an immediate value: plain address (h) and folded base + imm (h2); each
+// table for one memory mode.
+#undef LOAD
+#undef STORE
+#define LOAD(NAME, TM, TR, CONV)
+#define STORE(NAME, TM) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_K, H_##NAME##_AK},
+static const struct hpair store_k_handlers[0x40] = {
+#include "exec/interp/ops_load_store.inc"
+};
+#undef STORE
+#define STORE(NAME, TM) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_K_CHK, H_##NAME##_AK_CHK},
+static const struct hpair store_k_chk_handlers[0x40] = {
+#include "exec/interp/ops_load_store.inc"
+};
+
 static const struct hpair br_handlers[0x60] = {
 #include "exec/interp/ops_branch.inc"
 };
@@ -774,7 +789,21 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
         moat__comp_dst(c, dst);
         moat__comp_u32(c, base);
     } else {
-        u32 val = moat__comp_pop(c); // a constant lands in its home slot, above `base`
+        // A constant value that fits in 32 bits (all but wide i64/f64 ones) is an operand.
+        const struct ventry *ve = &c->stack[c->h - 1];
+        bool kval =
+            ve->kind == K_CONST
+            && (ve->imm <= UINT32_MAX || (op != MOAT_OP_I64_STORE && op != MOAT_OP_F64_STORE));
+        u32 val;
+        if (kval) {
+            const struct hpair *hk =
+                c->checked ? &store_k_chk_handlers[OPSLOT(op)] : &store_k_handlers[OPSLOT(op)];
+            h = fused ? hk->h2 : hk->h;
+            val = (u32)ve->imm;
+            c->h--;
+        } else {
+            val = moat__comp_pop(c); // a constant lands in its home slot, above `base`
+        }
         if (fused)
             c->h--;
         else

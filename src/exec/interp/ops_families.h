@@ -68,66 +68,51 @@
     })
 
 // Loads: operands dst, addr, offset. TM is the in-memory type, CONV widens it to TR.
-// NAME_A (and NAME_A_CHK): the address is slot + imm, an i32.add of a constant folded in by
-// the translator (operands dst, base, imm, offset): arrays at constant addresses index
-// this way, so the add and its temporary vanish from every such access.
-#define LOAD(NAME, TM, TR, CONV)                                                                 \
+// NAME_A: the address is slot + imm, an i32.add of a constant folded in by the translator
+// (operands dst, base, imm, offset): arrays at constant addresses index this way, so the
+// add and its temporary vanish from every such access. Each comes as NAME (guard pages)
+// and NAME_CHK (explicit bounds check) from one *_PAIR line: EA is the effective address.
+#define LOAD_PAIR(NAME, TM, TR, CONV, EA, NOPS)                                                  \
     HANDLER(NAME, {                                                                              \
         TM v;                                                                                    \
-        memcpy(&v, mem + (u64)(u32)S(1) + OPND(2), sizeof v);                                    \
+        memcpy(&v, mem + (EA), sizeof v);                                                        \
         S(0) = PUT_##TR(CONV(v));                                                                \
-        NEXT(3);                                                                                 \
+        NEXT(NOPS);                                                                              \
     })                                                                                           \
     HANDLER(NAME##_CHK, {                                                                        \
         TM v;                                                                                    \
-        u64 ea = (u64)(u32)S(1) + OPND(2);                                                       \
+        u64 ea = (EA);                                                                           \
         if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
         memcpy(&v, mem + ea, sizeof v);                                                          \
         S(0) = PUT_##TR(CONV(v));                                                                \
-        NEXT(3);                                                                                 \
-    })                                                                                           \
-    HANDLER(NAME##_A, {                                                                          \
-        TM v;                                                                                    \
-        memcpy(&v, mem + (u64)(u32)(S(1) + OPND(2)) + OPND(3), sizeof v);                        \
-        S(0) = PUT_##TR(CONV(v));                                                                \
-        NEXT(4);                                                                                 \
-    })                                                                                           \
-    HANDLER(NAME##_A_CHK, {                                                                      \
-        TM v;                                                                                    \
-        u64 ea = (u64)(u32)(S(1) + OPND(2)) + OPND(3);                                           \
-        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
-        memcpy(&v, mem + ea, sizeof v);                                                          \
-        S(0) = PUT_##TR(CONV(v));                                                                \
-        NEXT(4);                                                                                 \
+        NEXT(NOPS);                                                                              \
     })
+#define LOAD(NAME, TM, TR, CONV)                               \
+    LOAD_PAIR(NAME, TM, TR, CONV, (u64)(u32)S(1) + OPND(2), 3) \
+    LOAD_PAIR(NAME##_A, TM, TR, CONV, (u64)(u32)(S(1) + OPND(2)) + OPND(3), 4)
 
 // Stores: operands addr, value, offset. The value slot is narrowed to TM. NAME_A: operands
-// base, value, imm, offset; the address is base + imm (see LOAD).
-#define STORE(NAME, TM)                                                                          \
+// base, value, imm, offset; the address is base + imm (see LOAD). NAME_K / NAME_AK: the
+// same with the value an immediate (u32, zero-extended: a constant that fits), so a
+// constant store needs no CONST32 into a temporary first.
+#define STORE_PAIR(NAME, TM, VAL, EA, NOPS)                                                      \
     HANDLER(NAME, {                                                                              \
-        TM v = (TM)S(1);                                                                         \
-        memcpy(mem + (u64)(u32)S(0) + OPND(2), &v, sizeof v);                                    \
-        NEXT(3);                                                                                 \
+        TM v = (TM)(VAL);                                                                        \
+        memcpy(mem + (EA), &v, sizeof v);                                                        \
+        NEXT(NOPS);                                                                              \
     })                                                                                           \
     HANDLER(NAME##_CHK, {                                                                        \
-        TM v = (TM)S(1);                                                                         \
-        u64 ea = (u64)(u32)S(0) + OPND(2);                                                       \
+        TM v = (TM)(VAL);                                                                        \
+        u64 ea = (EA);                                                                           \
         if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
         memcpy(mem + ea, &v, sizeof v);                                                          \
-        NEXT(3);                                                                                 \
-    })                                                                                           \
-    HANDLER(NAME##_A, {                                                                          \
-        TM v = (TM)S(1);                                                                         \
-        memcpy(mem + (u64)(u32)(S(0) + OPND(2)) + OPND(3), &v, sizeof v);                        \
-        NEXT(4);                                                                                 \
-    })                                                                                           \
-    HANDLER(NAME##_A_CHK, {                                                                      \
-        TM v = (TM)S(1);                                                                         \
-        u64 ea = (u64)(u32)(S(0) + OPND(2)) + OPND(3);                                           \
-        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
-        memcpy(mem + ea, &v, sizeof v);                                                          \
-        NEXT(4);                                                                                 \
+        NEXT(NOPS);                                                                              \
     })
+#define STORE(NAME, TM)                                                     \
+    STORE_PAIR(NAME, TM, S(1), (u64)(u32)S(0) + OPND(2), 3)                 \
+    STORE_PAIR(NAME##_A, TM, S(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4) \
+    STORE_PAIR(NAME##_K, TM, OPND(1), (u64)(u32)S(0) + OPND(2), 3)          \
+    STORE_PAIR(NAME##_AK, TM, OPND(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4)
 
 // SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
 // slot (when there is a result), the operand slots in push order, then immediates
