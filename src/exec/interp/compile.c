@@ -43,8 +43,6 @@ static const struct hpair op_handlers[0x120] = {
 #include "exec/interp/ops_numeric.inc"
 };
 
-#undef BR_CMP
-#define BR_CMP(NAME, TA, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_BR_##NAME, H_BR_##NAME##_I},
 // Loads and stores whose address is slot + imm (the folded i32.add): guard-page and
 // bounds-checked handlers.
 #undef LOAD
@@ -70,9 +68,22 @@ static const struct hpair store_k_chk_handlers[0x40] = {
 #include "exec/interp/ops_load_store.inc"
 };
 
+#undef BR_CMP
+#undef ADD_BR_CMP
+#define HANDLER(NAME, ...)
+#define BR_CMP(NAME, TA, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_BR_##NAME, H_BR_##NAME##_I},
+#define ADD_BR_CMP(NAME, EXPR)
 static const struct hpair br_handlers[0x60] = {
 #include "exec/interp/ops_branch.inc"
 };
+#undef BR_CMP
+#undef ADD_BR_CMP
+#define BR_CMP(NAME, TA, EXPR)
+#define ADD_BR_CMP(NAME, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_ADD_BR_##NAME, H_ADD_BR_##NAME##_I},
+static const struct hpair add_br_handlers[0x60] = {
+#include "exec/interp/ops_branch.inc"
+};
+#undef HANDLER
 
 static bool is_int_compare(u32 op) {
     return op >= MOAT_OP_I32_EQZ && op <= MOAT_OP_I64_GE_U;
@@ -119,6 +130,8 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 3, sizeof *c->buf);
     if (c->len & 1) c->buf[c->len++] = 0;
     u32 pos = c->len / 2;
+    c->prev_op_start = c->last_op_start;
+    c->prev_add_imm = c->last_add_imm;
     c->last_op_start = c->len;
     moat__insn w = moat__interp_handler_word(hid);
     memcpy(&c->buf[c->len], &w, sizeof w);
@@ -330,13 +343,33 @@ static void patch(struct comp *c, u32 fixup_plus1, u32 target) {
 struct condbr {
     u32 hid;
     u32 nops;
-    u32 ops[3];
+    u32 ops[5];
 };
+
+// The I32_ADD_I (dst, a, imm) at buffer index `s`, if it computed `slot`: it is removed
+// (with what follows it) and the branch becomes an ADD_BR_* that adds, stores the sum
+// and tests it, a loop's step and back-edge test in one dispatch.
+static bool take_add_into(struct comp *c, bool is_add, u32 s, u32 slot, struct condbr *cb) {
+    if (!is_add || c->buf[s + 2] != slot) return false;
+    memmove(&cb->ops[3], &cb->ops[1], (cb->nops - 1) * sizeof *cb->ops);
+    cb->ops[0] = slot;
+    cb->ops[1] = c->buf[s + 3];
+    cb->ops[2] = c->buf[s + 4];
+    cb->nops += 2;
+    c->len = s;
+    c->last_dst = 0;
+    c->last_add_imm = false;
+    // Backtrace entries of the removed instructions: the fused one gets its own.
+    while (c->nsrc && c->src[c->nsrc - 1].pos >= s / 2)
+        c->nsrc--;
+    return true;
+}
 
 // Pops an i32 condition for a branch taken when it is `when`. When the previous
 // instruction is the integer comparison that computed it, that instruction is removed
 // and the branch becomes a fused compare-and-branch on its operands (whose slots stay
-// intact: code emitted in between only writes home slots below them).
+// intact: code emitted in between only writes home slots below them). An I32_ADD_I
+// right before that, or right before a plain br_if, whose sum is tested, joins them.
 static void take_cond(struct comp *c, bool when, struct condbr *cb) {
     u32 top = c->h - 1;
     if (c->last_cmp_op && c->last_dst && c->stack[top].kind == K_TEMP
@@ -346,6 +379,9 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
         bool wide = imm && op >= MOAT_OP_I64_EQ;
         bool unary = op == MOAT_OP_I32_EQZ || op == MOAT_OP_I64_EQZ;
         u32 a = c->buf[s + 3], b = unary ? 0 : c->buf[s + 4], b_hi = wide ? c->buf[s + 5] : 0;
+        // An I32_ADD_I right before the compare (handler, 3 operands, padding).
+        bool after_add = c->prev_add_imm && c->prev_op_start + 6 == s;
+        u32 add_start = c->prev_op_start;
         c->len = s;
         c->last_dst = 0;
         c->last_cmp_op = 0;
@@ -355,6 +391,8 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
         if (unary) {
             bool is64 = op == MOAT_OP_I64_EQZ;
             cb->hid = when ? (is64 ? H_BR_UNLESS64 : H_BR_UNLESS) : (is64 ? H_BR_IF64 : H_BR_IF);
+            if (!is64 && take_add_into(c, after_add, add_start, a, cb))
+                cb->hid = when ? H_ADD_BR_UNLESS : H_ADD_BR_IF;
             return;
         }
         if (!when) op = negate_compare(op);
@@ -362,11 +400,17 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
         cb->ops[1] = b;
         cb->nops = 2;
         if (wide) cb->ops[cb->nops++] = b_hi;
+        if (op < MOAT_OP_I64_EQZ && take_add_into(c, after_add, add_start, a, cb))
+            cb->hid = imm ? add_br_handlers[op].h2 : add_br_handlers[op].h;
         return;
     }
+    bool after_add = c->last_add_imm;
+    u32 add_start = c->last_op_start;
     cb->ops[0] = moat__comp_pop(c);
     cb->nops = 1;
     cb->hid = when ? H_BR_IF : H_BR_UNLESS;
+    if (after_add && c->last_add_imm && take_add_into(c, true, add_start, cb->ops[0], cb))
+        cb->hid = when ? H_ADD_BR_IF : H_ADD_BR_UNLESS;
 }
 
 static u32 emit_condbr(struct comp *c, const struct condbr *cb) {

@@ -74,6 +74,8 @@ struct comp {
     u32 last_cmp_op;   // wasm opcode when the previous instruction is an integer compare
     bool last_cmp_imm; // ... in its immediate form
     bool last_add_imm; // the previous instruction is I32_ADD_I (dst, a, imm): foldable address
+    u32 prev_op_start; // last_op_start and last_add_imm one instruction earlier
+    bool prev_add_imm;
     struct moat__code *result;
     jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
 };

@@ -154,4 +154,23 @@
         NEXT(IMMOPS_##TA(1) + 1);             \
     })
 
+// An i32.add of a constant followed by a compare-and-branch on its result (the loop
+// counter step and back-edge test): operands dst, a, imm, b (slot or immediate), rel.
+// The sum is written to dst first, exactly as the two handlers would.
+#define ADD_BR_CMP(NAME, EXPR)         \
+    HANDLER(ADD_BR_##NAME, {           \
+        u32 a = (u32)(S(1) + OPND(2)); \
+        S(0) = a;                      \
+        u32 b = (u32)S(3);             \
+        if (EXPR) JUMP(OPND(4));       \
+        NEXT(5);                       \
+    })                                 \
+    HANDLER(ADD_BR_##NAME##_I, {       \
+        u32 a = (u32)(S(1) + OPND(2)); \
+        S(0) = a;                      \
+        u32 b = OPND(3);               \
+        if (EXPR) JUMP(OPND(4));       \
+        NEXT(5);                       \
+    })
+
 #endif
