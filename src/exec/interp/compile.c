@@ -83,6 +83,11 @@ static const struct hpair br_handlers[0x60] = {
 static const struct hpair add_br_handlers[0x60] = {
 #include "exec/interp/ops_branch.inc"
 };
+#undef ADD_BR_CMP
+#define ADD_BR_CMP(NAME, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_ADDS_BR_##NAME, H_ADDS_BR_##NAME##_I},
+static const struct hpair adds_br_handlers[0x60] = {
+#include "exec/interp/ops_branch.inc"
+};
 #undef HANDLER
 
 static bool is_int_compare(u32 op) {
@@ -123,6 +128,7 @@ u32 moat__comp_label(struct comp *c) {
     c->last_dst = 0;
     c->last_cmp_op = 0;
     c->last_add_imm = false;
+    c->last_add_slots = false;
     return c->len / 2;
 }
 
@@ -132,6 +138,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     u32 pos = c->len / 2;
     c->prev_op_start = c->last_op_start;
     c->prev_add_imm = c->last_add_imm;
+    c->prev_add_slots = c->last_add_slots;
     c->last_op_start = c->len;
     moat__insn w = moat__interp_handler_word(hid);
     memcpy(&c->buf[c->len], &w, sizeof w);
@@ -139,6 +146,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->last_dst = 0;
     c->last_cmp_op = 0;
     c->last_add_imm = false;
+    c->last_add_slots = false;
     if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
         c->src[c->nsrc - 1].offset = c->cur_off;
     } else if (!c->nsrc || c->src[c->nsrc - 1].offset != c->cur_off) {
@@ -380,7 +388,9 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
         bool unary = op == MOAT_OP_I32_EQZ || op == MOAT_OP_I64_EQZ;
         u32 a = c->buf[s + 3], b = unary ? 0 : c->buf[s + 4], b_hi = wide ? c->buf[s + 5] : 0;
         // An I32_ADD_I right before the compare (handler, 3 operands, padding).
-        bool after_add = c->prev_add_imm && c->prev_op_start + 6 == s;
+        bool adjacent = c->prev_op_start + 6 == s;
+        bool after_add = c->prev_add_imm && adjacent;
+        bool after_adds = c->prev_add_slots && adjacent; // I32_ADD (slots): compares only
         u32 add_start = c->prev_op_start;
         c->len = s;
         c->last_dst = 0;
@@ -400,8 +410,10 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
         cb->ops[1] = b;
         cb->nops = 2;
         if (wide) cb->ops[cb->nops++] = b_hi;
-        if (op < MOAT_OP_I64_EQZ && take_add_into(c, after_add, add_start, a, cb))
-            cb->hid = imm ? add_br_handlers[op].h2 : add_br_handlers[op].h;
+        if (op < MOAT_OP_I64_EQZ && take_add_into(c, after_add || after_adds, add_start, a, cb)) {
+            const struct hpair *hp = after_add ? &add_br_handlers[op] : &adds_br_handlers[op];
+            cb->hid = imm ? hp->h2 : hp->h;
+        }
         return;
     }
     bool after_add = c->last_add_imm;
@@ -808,6 +820,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         c->last_cmp_op = op;
         c->last_cmp_imm = false;
     }
+    c->last_add_slots = op == MOAT_OP_I32_ADD;
 }
 
 static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {

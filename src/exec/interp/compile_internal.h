@@ -70,12 +70,13 @@ struct comp {
     u32 cur_off;  // module offset of the instruction being translated
     u32 last_dst; // buffer index of the previous instruction's dst operand, 0 = none
     u32 last_dst_slot;
-    u32 last_op_start; // buffer index of the previous instruction
-    u32 last_cmp_op;   // wasm opcode when the previous instruction is an integer compare
-    bool last_cmp_imm; // ... in its immediate form
-    bool last_add_imm; // the previous instruction is I32_ADD_I (dst, a, imm): foldable address
-    u32 prev_op_start; // last_op_start and last_add_imm one instruction earlier
-    bool prev_add_imm;
+    u32 last_op_start;   // buffer index of the previous instruction
+    u32 last_cmp_op;     // wasm opcode when the previous instruction is an integer compare
+    bool last_cmp_imm;   // ... in its immediate form
+    bool last_add_imm;   // the previous instruction is I32_ADD_I (dst, a, imm): foldable address
+    bool last_add_slots; // ... is I32_ADD (dst, a, b)
+    u32 prev_op_start;   // last_op_start, last_add_imm, last_add_slots one instruction earlier
+    bool prev_add_imm, prev_add_slots;
     struct moat__code *result;
     jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
 };

@@ -156,21 +156,25 @@
 
 // An i32.add of a constant followed by a compare-and-branch on its result (the loop
 // counter step and back-edge test): operands dst, a, imm, b (slot or immediate), rel.
-// The sum is written to dst first, exactly as the two handlers would.
-#define ADD_BR_CMP(NAME, EXPR)         \
-    HANDLER(ADD_BR_##NAME, {           \
-        u32 a = (u32)(S(1) + OPND(2)); \
-        S(0) = a;                      \
-        u32 b = (u32)S(3);             \
-        if (EXPR) JUMP(OPND(4));       \
-        NEXT(5);                       \
-    })                                 \
-    HANDLER(ADD_BR_##NAME##_I, {       \
-        u32 a = (u32)(S(1) + OPND(2)); \
-        S(0) = a;                      \
-        u32 b = OPND(3);               \
-        if (EXPR) JUMP(OPND(4));       \
-        NEXT(5);                       \
+// The sum is written to dst first, exactly as the two handlers would. ADDS_BR_*: the
+// same after an i32.add of two slots (dst, a, b_add, b, rel), e.g. a sieve's j += i.
+#define ADD_BR_PAIR(NAME, SUM, EXPR) \
+    HANDLER(NAME, {                  \
+        u32 a = (u32)(SUM);          \
+        S(0) = a;                    \
+        u32 b = (u32)S(3);           \
+        if (EXPR) JUMP(OPND(4));     \
+        NEXT(5);                     \
+    })                               \
+    HANDLER(NAME##_I, {              \
+        u32 a = (u32)(SUM);          \
+        S(0) = a;                    \
+        u32 b = OPND(3);             \
+        if (EXPR) JUMP(OPND(4));     \
+        NEXT(5);                     \
     })
+#define ADD_BR_CMP(NAME, EXPR)                       \
+    ADD_BR_PAIR(ADD_BR_##NAME, S(1) + OPND(2), EXPR) \
+    ADD_BR_PAIR(ADDS_BR_##NAME, S(1) + S(2), EXPR)
 
 #endif
