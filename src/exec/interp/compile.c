@@ -88,6 +88,11 @@ static const struct hpair add_br_handlers[0x60] = {
 static const struct hpair adds_br_handlers[0x60] = {
 #include "exec/interp/ops_branch.inc"
 };
+#undef ADD_BR_CMP
+#define ADD_BR_CMP(NAME, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_SELECT_##NAME, H_SELECT_##NAME##_I},
+static const struct hpair select_handlers[0x60] = {
+#include "exec/interp/ops_branch.inc"
+};
 #undef HANDLER
 
 static bool is_int_compare(u32 op) {
@@ -435,6 +440,25 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
     cb->hid = when ? H_BR_IF : H_BR_UNLESS;
     if (after_add && c->last_add_imm && take_add_into(c, true, add_start, cb->ops[0], cb))
         cb->hid = when ? H_ADD_BR_IF : H_ADD_BR_UNLESS;
+}
+
+// For a select: if the i32 condition on top was just computed by an i32 compare of two
+// operands (not eqz), removes the compare, pops the condition and returns the handler of
+// the fused select and the compare's operands (x, y: slot or immediate).
+bool moat__comp_take_select_cmp(struct comp *c, u32 *hid, u32 *x, u32 *y) {
+    u32 top = c->h - 1, op = c->last_cmp_op;
+    if (!op || op == MOAT_OP_I32_EQZ || op >= MOAT_OP_I64_EQZ || !c->last_dst
+        || c->stack[top].kind != K_TEMP || c->last_dst_slot != HOME(c, top))
+        return false;
+    u32 s = c->last_op_start;
+    *hid = c->last_cmp_imm ? select_handlers[op].h2 : select_handlers[op].h;
+    *x = c->buf[s + 3];
+    *y = c->buf[s + 4];
+    c->len = s;
+    c->last_dst = 0;
+    c->last_cmp_op = 0;
+    c->h--;
+    return true;
 }
 
 static u32 emit_condbr(struct comp *c, const struct condbr *cb) {

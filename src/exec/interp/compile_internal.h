@@ -103,6 +103,7 @@ void moat__comp_const(struct comp *c, u32 dst, u64 v);
 void moat__comp_materialize(struct comp *c, u32 pos);
 void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src);
 u32 moat__comp_pop(struct comp *c);
+bool moat__comp_take_select_cmp(struct comp *c, u32 *hid, u32 *x, u32 *y);
 
 // Variables (global), references, select, memory size/grow, bulk memory and table ops.
 void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info);

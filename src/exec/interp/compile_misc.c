@@ -60,10 +60,25 @@ void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info) {
             u32 n = read_u32(c);
             skip_bytes(c, n);
         }
-        u32 cond = moat__comp_pop(c);
+        // The compare's operand slots lie at or above the condition's home: materializing
+        // a or b (below it) cannot overwrite them.
+        u32 hid = 0, x = 0, y = 0;
+        bool fused =
+            c->stack[c->h - 2].type != MOAT_VT_V128 && moat__comp_take_select_cmp(c, &hid, &x, &y);
+        u32 cond = fused ? 0 : moat__comp_pop(c);
         u32 b = moat__comp_pop(c);
         u8 type = c->stack[c->h - 1].type;
         u32 a = moat__comp_pop(c);
+        if (fused) {
+            u32 dst = moat__comp_push_temp(c, type);
+            moat__comp_op(c, hid);
+            moat__comp_dst(c, dst);
+            moat__comp_u32(c, a);
+            moat__comp_u32(c, b);
+            moat__comp_u32(c, x);
+            moat__comp_u32(c, y);
+            return;
+        }
         u32 dst = moat__comp_push_temp(c, type);
         moat__comp_op(c, type == MOAT_VT_V128 ? H_SELECT128 : H_SELECT);
         moat__comp_dst(c, dst);

@@ -173,8 +173,20 @@
         if (EXPR) JUMP(OPND(4));     \
         NEXT(5);                     \
     })
+// SELECT_<cmp>[_I]: a select whose condition is an i32 compare just computed (wasmi
+// #1497): operands dst, a, b, x, y (slot or immediate); dst = x <cmp> y ? a : b.
 #define ADD_BR_CMP(NAME, EXPR)                       \
     ADD_BR_PAIR(ADD_BR_##NAME, S(1) + OPND(2), EXPR) \
-    ADD_BR_PAIR(ADDS_BR_##NAME, S(1) + S(2), EXPR)
+    ADD_BR_PAIR(ADDS_BR_##NAME, S(1) + S(2), EXPR)   \
+    HANDLER(SELECT_##NAME, {                         \
+        u32 a = (u32)S(3), b = (u32)S(4);            \
+        S(0) = (EXPR) ? S(1) : S(2);                 \
+        NEXT(5);                                     \
+    })                                               \
+    HANDLER(SELECT_##NAME##_I, {                     \
+        u32 a = (u32)S(3), b = OPND(4);              \
+        S(0) = (EXPR) ? S(1) : S(2);                 \
+        NEXT(5);                                     \
+    })
 
 #endif
