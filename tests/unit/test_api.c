@@ -230,6 +230,42 @@ static void run_all(bool bounds_checks) {
     moat_global_get(g_ext.of.global, &gv);
     CHECK_EQ_INT(gv.of.i32, 9);
 
+    // Accessors, and a second module linked against this instance's exports.
+    CHECK(moat_instance_module(inst) == module);
+    CHECK_EQ_INT(moat_module_func_import_count(module), 2);
+    moat_memorytype mtype = moat_memory_type(mem_ext.of.memory);
+    CHECK(mtype.limits.min == 2 && mtype.limits.has_max && mtype.limits.max == 2);
+    uint8_t *data = moat_memory_data(mem_ext.of.memory);
+    CHECK(data != NULL);
+    if (data) {
+        data[200] = 0x5a;
+        uint8_t byte = 0;
+        CHECK(moat_memory_read(mem_ext.of.memory, 200, &byte, 1) && byte == 0x5a);
+    }
+    moat_globaltype gtype = moat_global_type(g_ext.of.global);
+    CHECK(gtype.kind == MOAT_I32 && gtype.is_mutable);
+    {
+        moat_linker *linker2 = moat_linker_new(engine);
+        CHECK(moat_linker_define_instance(linker2, moat_name_from("api"), inst) == NULL);
+        moat_module *user = NULL;
+        CHECK(moat_module_new(engine, api_user_wasm, sizeof api_user_wasm, &user) == NULL);
+        moat_instance *user_inst = NULL;
+        if (user && moat_linker_instantiate(linker2, store, user, &user_inst, &trap) == NULL
+            && !trap) {
+            moat_val in[2] = {i32v(30), i32v(12)};
+            CHECK(
+                moat_func_call(store, export_func(user_inst, "add_and_store"), in, 2, res, 1, &trap)
+                == NULL);
+            CHECK_EQ_INT(res[0].of.i32, 42);
+            uint32_t stored = 0; // through the shared memory
+            CHECK(moat_memory_read(mem_ext.of.memory, 8, &stored, 4) && stored == 42);
+        } else {
+            CHECK(!"instantiating a module against define_instance exports failed");
+        }
+        moat_module_delete(user);
+        moat_linker_delete(linker2);
+    }
+
 done:
     // Stand-alone objects.
     {
@@ -250,6 +286,8 @@ done:
         CHECK(moat_table_set(table, 1, &ref));
         CHECK(moat_table_get(table, 1, &got) && got.of.funcref == log_fn);
         CHECK(!moat_table_get(table, 2, &got));
+        moat_tabletype ttype = moat_table_type(table);
+        CHECK(ttype.elem == MOAT_FUNCREF && ttype.limits.min == 2 && ttype.limits.max == 4);
 
         moat_globaltype gt = {MOAT_I64, false};
         moat_val init = {.kind = MOAT_I64, .of.i64 = -3};
@@ -297,6 +335,12 @@ static void malformed_inputs(void) {
 
 int main(void) {
     CHECK(strcmp(moat_version(), MOAT_VERSION_STRING) == 0);
+    moat_config_delete(moat_config_new()); // a config need not be given to an engine
+    moat_config_delete(NULL);
+    moat_wasi_config *wasi = moat_wasi_config_new();
+    CHECK(wasi != NULL);
+    if (wasi) moat_wasi_config_inherit_stdio(wasi);
+    moat_wasi_config_delete(wasi);
     run_all(false);
     run_all(true);
     malformed_inputs();
