@@ -135,6 +135,7 @@ u32 moat__comp_label(struct comp *c) {
     c->last_add_imm = false;
     c->last_add_slots = false;
     c->last_copy = false;
+    c->last_shl_imm = false;
     return c->len / 2;
 }
 
@@ -145,6 +146,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->prev_op_start = c->last_op_start;
     c->prev_add_imm = c->last_add_imm;
     c->prev_add_slots = c->last_add_slots;
+    c->prev_shl_imm = c->last_shl_imm;
     c->last_op_start = c->len;
     moat__insn w = moat__interp_handler_word(hid);
     memcpy(&c->buf[c->len], &w, sizeof w);
@@ -154,6 +156,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->last_add_imm = false;
     c->last_add_slots = false;
     c->last_copy = false;
+    c->last_shl_imm = false;
     if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
         c->src[c->nsrc - 1].offset = c->cur_off;
     } else if (!c->nsrc || c->src[c->nsrc - 1].offset != c->cur_off) {
@@ -843,6 +846,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
             c->last_cmp_imm = true;
         }
         c->last_add_imm = op == MOAT_OP_I32_ADD;
+        c->last_shl_imm = op == MOAT_OP_I32_SHL;
         return;
     }
     u32 b = moat__comp_pop(c);
@@ -857,6 +861,22 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         c->last_cmp_imm = false;
     }
     c->last_add_slots = op == MOAT_OP_I32_ADD;
+}
+
+// After take_add_imm removed an I32_ADD_I whose base is `base`: if the instruction
+// before it was an I32_SHL_I that computed that temporary, removes it too and returns
+// its operand and shift count.
+static bool take_shl(struct comp *c, u32 base, u32 *x, u32 *shift) {
+    u32 p = c->prev_op_start;
+    if (!c->prev_shl_imm || p + 6 != c->len || c->buf[p + 2] != base || base < c->temp_base)
+        return false;
+    *x = c->buf[p + 3];
+    *shift = c->buf[p + 4];
+    c->len = p;
+    c->prev_shl_imm = false;
+    while (c->nsrc && c->src[c->nsrc - 1].pos >= p / 2)
+        c->nsrc--;
+    return true;
 }
 
 static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
@@ -877,10 +897,14 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
             c->h--;
         else
             base = moat__comp_pop(c);
+        u32 shift = 0;
+        bool scaled = fused && op == MOAT_OP_I32_LOAD && take_shl(c, base, &base, &shift);
+        if (scaled) h = c->checked ? H_I32_LOAD_S_CHK : H_I32_LOAD_S;
         u32 dst = moat__comp_push_temp(c, info->result);
         moat__comp_op(c, h);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, base);
+        if (scaled) moat__comp_u32(c, shift);
     } else {
         // A constant value that fits in 32 bits (all but wide i64/f64 ones) is an operand.
         const struct ventry *ve = &c->stack[c->h - 1];

@@ -77,6 +77,7 @@ struct comp {
     bool last_add_slots; // ... is I32_ADD (dst, a, b)
     u32 prev_op_start;   // last_op_start, last_add_imm, last_add_slots one instruction earlier
     bool prev_add_imm, prev_add_slots;
+    bool last_shl_imm, prev_shl_imm; // I32_SHL_I (dst, a, imm), for scaled-index loads
     bool last_copy; // the previous instruction is a scalar COPY (a second one merges in)
     struct moat__code *result;
     jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
