@@ -103,7 +103,7 @@ struct moat__code {
     u32 frame_size; // slots: params + locals + temporaries (>= nresults)
     u32 nparams, nresults;
     u32 nparam_slots, nresult_slots; // a v128 takes two
-    u32 body_offset; // module offset of the first instruction
+    u32 body_offset;                 // module offset of the first instruction
     u32 nsrc;
     struct moat__srcpos *src; // [nsrc], inside this allocation
     u32 ninsns;               // words
