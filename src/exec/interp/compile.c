@@ -627,15 +627,21 @@ static bool op_end(struct comp *c) {
     return false;
 }
 
-static void op_br(struct comp *c, u32 depth) {
-    struct cframe *f = frame_at_depth(c, depth);
+// An unconditional jump to frame f's label with its values moved into place; a branch
+// to the function's own frame is a return.
+static void emit_branch(struct comp *c, struct cframe *f) {
     if (f == &c->frames[0]) {
         emit_return(c);
-    } else {
-        emit_moves(c, f);
-        u32 insn = moat__comp_op(c, H_BR);
-        emit_target(c, insn, f);
+        return;
     }
+    emit_moves(c, f);
+    u32 insn = moat__comp_op(c, H_BR);
+    emit_target(c, insn, f);
+}
+
+static void op_br(struct comp *c, u32 depth) {
+    struct cframe *f = frame_at_depth(c, depth);
+    emit_branch(c, f);
     skip_unreachable(c);
 }
 
@@ -652,13 +658,7 @@ static void op_br_if(struct comp *c, u32 depth) {
     // Taken path moves values (or returns): branch around it when not taken.
     u32 skip = emit_condbr(c, &cb);
     u32 opnd = moat__comp_u32(c, 0);
-    if (f == &c->frames[0]) {
-        emit_return(c);
-    } else {
-        emit_moves(c, f);
-        u32 insn = moat__comp_op(c, H_BR);
-        emit_target(c, insn, f);
-    }
+    emit_branch(c, f);
     c->buf[opnd] = moat__comp_label(c) - skip;
 }
 
@@ -720,13 +720,7 @@ static void op_br_table(struct comp *c) {
         struct cframe *f = frame_at_depth(c, c->labels[i]);
         if (f != &c->frames[0] && !moves_needed(c, f)) continue;
         c->buf[table + i] = moat__comp_label(c) - insn;
-        if (f == &c->frames[0]) {
-            emit_return(c);
-        } else {
-            emit_moves(c, f);
-            u32 br = moat__comp_op(c, H_BR);
-            emit_target(c, br, f);
-        }
+        emit_branch(c, f);
     }
     skip_unreachable(c);
 }
