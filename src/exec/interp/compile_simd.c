@@ -27,12 +27,17 @@ static const struct simd_handlers simd_handlers[MOAT_OP_FD_COUNT] = {
 };
 
 #ifdef MOAT_SIMD_SSSE3
+#include <cpuid.h>
+
 bool moat__simd_has_ssse3(void) {
     static int has = -1; // a benign race: every thread computes the same answer
     int v = __atomic_load_n(&has, __ATOMIC_RELAXED);
     if (v < 0) {
-        __builtin_cpu_init();
-        v = __builtin_cpu_supports("ssse3") ? 1 : 0;
+        // cpuid leaf 1, ECX bit 9. Not __builtin_cpu_supports: that links a constructor
+        // running cpuid at every process start, which traps to the hypervisor in a VM and
+        // costs start-up even for modules without SIMD.
+        unsigned eax, ebx, ecx = 0, edx;
+        v = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 9)) ? 1 : 0;
         __atomic_store_n(&has, v, __ATOMIC_RELAXED);
     }
     return v;
