@@ -944,7 +944,7 @@ struct moat_error *moat__module_decode(const u8 *bytes, size_t len, struct moat_
                                (unsigned long long)len, (unsigned long long)MOAT_LIMIT_MODULE_SIZE);
     moat__arena *arena = moat__arena_new();
     struct moat__module_ir *m = arena ? moat__arena_alloc(arena, sizeof *m) : NULL;
-    u8 *copy = m ? moat__arena_alloc(arena, len) : NULL;
+    u8 *copy = m ? moat__arena_alloc_uninit(arena, len) : NULL;
     if (!copy) {
         moat__arena_free(arena);
         return moat__error_oom();

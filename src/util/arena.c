@@ -45,7 +45,7 @@ static inline u8 *chunk_data(struct chunk *ch) {
     return (u8 *)ch + CHUNK_HDR;
 }
 
-void *moat__arena_alloc(moat__arena *arena, size_t size) {
+void *moat__arena_alloc_uninit(moat__arena *arena, size_t size) {
     if (size > SIZE_MAX - ARENA_ALIGN) return NULL;
     size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (rounded == 0) rounded = ARENA_ALIGN;
@@ -63,7 +63,6 @@ void *moat__arena_alloc(moat__arena *arena, size_t size) {
             } else {
                 arena->head = big;
             }
-            memset(chunk_data(big), 0, rounded);
             return chunk_data(big);
         }
         ch = chunk_new(arena->next_size);
@@ -74,7 +73,13 @@ void *moat__arena_alloc(moat__arena *arena, size_t size) {
     }
     u8 *p = chunk_data(ch) + ch->used;
     ch->used += rounded;
-    memset(p, 0, rounded);
+    return p;
+}
+
+void *moat__arena_alloc(moat__arena *arena, size_t size) {
+    u8 *p = moat__arena_alloc_uninit(arena, size);
+    // Rounded up like the allocation itself, so the padding is zeroed too.
+    if (p) memset(p, 0, size ? (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1) : ARENA_ALIGN);
     return p;
 }
 

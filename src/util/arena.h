@@ -16,6 +16,10 @@ moat__arena *moat__arena_new(void);
 // out-of-memory. A size of 0 returns a valid unique pointer.
 void *moat__arena_alloc(moat__arena *arena, size_t size);
 
+// Like moat__arena_alloc, but the bytes are not zeroed: for a buffer the caller fills
+// at once (a module's copy of its bytes), where zeroing first would touch every page twice.
+void *moat__arena_alloc_uninit(moat__arena *arena, size_t size);
+
 // Like moat__arena_alloc for `count` elements of `size` bytes; NULL if the product
 // overflows size_t or memory runs out.
 void *moat__arena_alloc_array(moat__arena *arena, size_t count, size_t size);
