@@ -25,6 +25,7 @@ struct hpair {
 };
 
 #undef BIN_I
+#undef BIN_F
 #undef BIN
 #undef BIN_T
 #undef UN
@@ -32,6 +33,7 @@ struct hpair {
 #undef LOAD
 #undef STORE
 #define BIN_I(NAME, TA, TR, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_I},
+#define BIN_F(NAME, TA, TR, EXPR) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_I},
 #define BIN(NAME, TA, TR, EXPR)   [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
 #define BIN_T(NAME, TA, TR, ...)  [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
 #define UN(NAME, TA, TR, EXPR)    [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, 0},
@@ -40,6 +42,23 @@ struct hpair {
 #define STORE(NAME, TM)           [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME, H_##NAME##_CHK},
 static const struct hpair op_handlers[0x120] = {
 #include "exec/interp/ops_load_store.inc"
+#include "exec/interp/ops_numeric.inc"
+};
+
+// Float operators with a constant first operand (NAME_IA): the only entries.
+#undef BIN_I
+#undef BIN_F
+#undef BIN
+#undef BIN_T
+#undef UN
+#undef UN_T
+#define BIN_I(NAME, TA, TR, EXPR)
+#define BIN_F(NAME, TA, TR, EXPR) [OPSLOT(MOAT_OP_##NAME)] = H_##NAME##_IA,
+#define BIN(NAME, TA, TR, EXPR)
+#define BIN_T(NAME, TA, TR, ...)
+#define UN(NAME, TA, TR, EXPR)
+#define UN_T(NAME, TA, TR, ...)
+static const u16 imm_first_handlers[0x100] = {
 #include "exec/interp/ops_numeric.inc"
 };
 
@@ -819,10 +838,15 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
                        || op == MOAT_OP_I64_AND || op == MOAT_OP_I64_OR || op == MOAT_OP_I64_XOR
                        || op == MOAT_OP_I64_EQ || op == MOAT_OP_I64_NE;
     u32 kpos = 0; // position of the constant operand that becomes an immediate
-    if (hp->h2 && c->stack[pb].kind == K_CONST)
+    u32 hk = hp->h2;
+    if (hp->h2 && c->stack[pb].kind == K_CONST) {
         kpos = pb + 1;
-    else if (hp->h2 && commutative && c->stack[pa].kind == K_CONST)
-        kpos = pa + 1;
+    } else if (hp->h2 && c->stack[pa].kind == K_CONST) {
+        if (commutative)
+            kpos = pa + 1;
+        else if (op < 0x100 && imm_first_handlers[op])
+            kpos = pa + 1, hk = imm_first_handlers[op];
+    }
     if (kpos) {
         u32 xpos = kpos - 1 == pb ? pa : pb;
         u64 imm = c->stack[kpos - 1].imm;
@@ -830,11 +854,12 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         u32 x = moat__comp_slot_of(c, xpos);
         c->h -= 2;
         u32 dst = moat__comp_push_temp(c, info->result);
-        moat__comp_op(c, hp->h2);
+        moat__comp_op(c, hk);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, x);
         moat__comp_u32(c, (u32)imm);
-        if (info->params[0] == MOAT_VT_I64) moat__comp_u32(c, (u32)(imm >> 32));
+        if (info->params[0] == MOAT_VT_I64 || info->params[0] == MOAT_VT_F64)
+            moat__comp_u32(c, (u32)(imm >> 32));
         if (is_int_compare(op)) {
             c->last_cmp_op = op;
             c->last_cmp_imm = true;

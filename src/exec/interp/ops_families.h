@@ -31,6 +31,18 @@
         NEXT(IMMOPS_##TA(2));     \
     })
 
+// Float add/sub/mul/div: NAME_I with the second operand an immediate (two words for f64,
+// as for i64), NAME_IA with the first one (`dt / x`). Operands are never swapped: which
+// NaN payload comes out may depend on the order.
+#define BIN_F(NAME, TA, TR, EXPR) \
+    BIN_I(NAME, TA, TR, EXPR)     \
+    HANDLER(NAME##_IA, {          \
+        TA b = GET_##TA(S(1));    \
+        TA a = IMM_##TA(2);       \
+        S(0) = PUT_##TR(EXPR);    \
+        NEXT(IMMOPS_##TA(2));     \
+    })
+
 // Binary operator, slots only.
 #define BIN(NAME, TA, TR, EXPR) \
     HANDLER(NAME, {             \

@@ -21,8 +21,12 @@
 #define S(k)          fp[OPND(k)]
 #define IMM_u32(k)    OPND(k)
 #define IMM_u64(k)    ((u64)OPND(k) | (u64)OPND((k) + 1) << 32)
+#define IMM_f32(k)    moat__f32_from(OPND(k))
+#define IMM_f64(k)    moat__f64_from(IMM_u64(k))
 #define IMMOPS_u32(k) ((k) + 1)
 #define IMMOPS_u64(k) ((k) + 2)
+#define IMMOPS_f32(k) ((k) + 1)
+#define IMMOPS_f64(k) ((k) + 2)
 #define GET_u32(x)    ((u32)(x))
 #define GET_u64(x)    ((u64)(x))
 #define GET_f32(x)    moat__f32_from((u32)(x))
