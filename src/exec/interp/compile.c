@@ -72,6 +72,15 @@ static const struct hpair mem_addr_handlers[0x40] = {
 #include "exec/interp/ops_load_store.inc"
 };
 
+// Loads and stores at a constant address.
+#undef LOAD
+#undef STORE
+#define LOAD(NAME, TM, TR, CONV) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_Z, H_##NAME##_Z_CHK},
+#define STORE(NAME, TM)          [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_Z, H_##NAME##_Z_CHK},
+static const struct hpair mem_const_handlers[0x40] = {
+#include "exec/interp/ops_load_store.inc"
+};
+
 // Stores of an immediate value: plain address (h) and folded base + imm (h2); each
 // table for one memory mode.
 #undef LOAD
@@ -911,8 +920,18 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     u32 base = 0, imm = 0;
     bool fused = take_add_imm(c, c->h - (info->result ? 1 : 2), &base, &imm);
     if (fused) h = c->checked ? ha->h2 : ha->h;
+    // A constant address (data at a fixed place) is an operand too, unless a constant
+    // store value already is.
+    const struct hpair *hz = &mem_const_handlers[OPSLOT(op)];
+    u32 apos = c->h - (info->result ? 1 : 2);
+    bool kaddr = !fused && c->stack[apos].kind == K_CONST
+                 && (info->result || c->stack[c->h - 1].kind != K_CONST);
+    if (kaddr) {
+        h = c->checked ? hz->h2 : hz->h;
+        base = (u32)c->stack[apos].imm;
+    }
     if (info->result) { // load
-        if (fused)
+        if (fused || kaddr)
             c->h--;
         else
             base = moat__comp_pop(c);
@@ -940,7 +959,7 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
         } else {
             val = moat__comp_pop(c); // a constant lands in its home slot, above `base`
         }
-        if (fused)
+        if (fused || kaddr)
             c->h--;
         else
             base = moat__comp_pop(c);

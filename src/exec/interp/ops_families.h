@@ -80,6 +80,7 @@
     })
 
 // Loads: operands dst, addr, offset. TM is the in-memory type, CONV widens it to TR.
+// NAME_Z: the address is a constant (operands dst, addr, offset): data at a fixed place.
 // NAME_A: the address is slot + imm, an i32.add of a constant folded in by the translator
 // (operands dst, base, imm, offset): arrays at constant addresses index this way, so the
 // add and its temporary vanish from every such access. Each comes as NAME (guard pages)
@@ -99,14 +100,16 @@
         S(0) = PUT_##TR(CONV(v));                                                                \
         NEXT(NOPS);                                                                              \
     })
-#define LOAD(NAME, TM, TR, CONV)                               \
-    LOAD_PAIR(NAME, TM, TR, CONV, (u64)(u32)S(1) + OPND(2), 3) \
-    LOAD_PAIR(NAME##_A, TM, TR, CONV, (u64)(u32)(S(1) + OPND(2)) + OPND(3), 4)
+#define LOAD(NAME, TM, TR, CONV)                                               \
+    LOAD_PAIR(NAME, TM, TR, CONV, (u64)(u32)S(1) + OPND(2), 3)                 \
+    LOAD_PAIR(NAME##_A, TM, TR, CONV, (u64)(u32)(S(1) + OPND(2)) + OPND(3), 4) \
+    LOAD_PAIR(NAME##_Z, TM, TR, CONV, (u64)OPND(1) + OPND(2), 3)
 
 // Stores: operands addr, value, offset. The value slot is narrowed to TM. NAME_A: operands
 // base, value, imm, offset; the address is base + imm (see LOAD). NAME_K / NAME_AK: the
 // same with the value an immediate (u32, zero-extended: a constant that fits), so a
-// constant store needs no CONST32 into a temporary first.
+// constant store needs no CONST32 into a temporary first. NAME_Z: the address is a
+// constant (operands addr, value, offset).
 #define STORE_PAIR(NAME, TM, VAL, EA, NOPS)                                                      \
     HANDLER(NAME, {                                                                              \
         TM v = (TM)(VAL);                                                                        \
@@ -120,11 +123,12 @@
         memcpy(mem + ea, &v, sizeof v);                                                          \
         NEXT(NOPS);                                                                              \
     })
-#define STORE(NAME, TM)                                                     \
-    STORE_PAIR(NAME, TM, S(1), (u64)(u32)S(0) + OPND(2), 3)                 \
-    STORE_PAIR(NAME##_A, TM, S(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4) \
-    STORE_PAIR(NAME##_K, TM, OPND(1), (u64)(u32)S(0) + OPND(2), 3)          \
-    STORE_PAIR(NAME##_AK, TM, OPND(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4)
+#define STORE(NAME, TM)                                                         \
+    STORE_PAIR(NAME, TM, S(1), (u64)(u32)S(0) + OPND(2), 3)                     \
+    STORE_PAIR(NAME##_A, TM, S(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4)     \
+    STORE_PAIR(NAME##_K, TM, OPND(1), (u64)(u32)S(0) + OPND(2), 3)              \
+    STORE_PAIR(NAME##_AK, TM, OPND(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4) \
+    STORE_PAIR(NAME##_Z, TM, S(1), (u64)OPND(0) + OPND(2), 3)
 
 // SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
 // slot (when there is a result), the operand slots in push order, then immediates
