@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // Engine, configuration, and the engine-wide registry of function types: each distinct
 // signature gets one id, so call_indirect and import checks compare one integer.
-#include "rt/runtime.h"
+#include "rt/rt_internal.h"
 #include "util/error.h"
 
 #include <stdlib.h>
@@ -59,6 +59,7 @@ moat_error *moat_engine_new(moat_config *config, moat_engine **out) {
     if (config) engine->config = *config;
     moat_config_delete(config);
     pthread_mutex_init(&engine->lock, NULL);
+    pthread_mutex_init(&engine->pool_lock, NULL);
     *out = engine;
     return NULL;
 }
@@ -75,6 +76,8 @@ void moat_engine_delete(moat_engine *engine) {
         free((void *)engine->types[i].params);
     free(engine->types);
     free(engine->index);
+    moat__memory_pool_drain(engine);
+    pthread_mutex_destroy(&engine->pool_lock);
     pthread_mutex_destroy(&engine->lock);
     free(engine);
 }

@@ -19,9 +19,8 @@ static void push(moat__slot *value, u64 bits) {
     value[1] = 0;
 }
 
-// Evaluates a validated constant expression to one value (two slots for v128).
-static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, moat__slot *out) {
-    const struct moat__module_ir *ir = inst->ir;
+bool moat__eval_const(const struct moat__module_ir *ir, const moat_instance *inst,
+                      struct moat__const_expr expr, moat__slot *out) {
     moat__cursor c = {.base = ir->bytes, .p = ir->bytes + expr.start, .end = ir->bytes + expr.end};
     moat__slot stack[CONST_STACK][2]; // two slots per value: v128
     u32 sp = 0;
@@ -58,11 +57,11 @@ static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, 
             push(stack[sp++], 0);
             break;
         case 0xD2: // ref.func x
-            if (!moat__read_u32(&c, &idx) || idx >= ir->nfuncs) return false;
+            if (!inst || !moat__read_u32(&c, &idx) || idx >= ir->nfuncs) return false;
             push(stack[sp++], (u64)(uintptr_t)inst->funcs[idx]);
             break;
         case 0x23: // global.get x
-            if (!moat__read_u32(&c, &idx) || idx >= ir->nglobals) return false;
+            if (!inst || !moat__read_u32(&c, &idx) || idx >= ir->nglobals) return false;
             memcpy(stack[sp++], inst->globals[idx]->value, sizeof stack[0]);
             break;
         // extended constant expressions (WebAssembly 3.0)
@@ -104,6 +103,10 @@ static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, 
     out[0] = stack[0][0];
     out[1] = stack[0][1];
     return true;
+}
+
+static bool eval_const(const moat_instance *inst, struct moat__const_expr expr, moat__slot *out) {
+    return moat__eval_const(inst->ir, inst, expr, out);
 }
 
 static void format_externtype(char *buf, size_t size, const moat_module *module, u8 kind,
@@ -321,8 +324,10 @@ static moat_error *build(moat_instance *inst, const moat_extern *imports) {
 }
 
 // Active segments and the start function; a trap here fails instantiation, but what was
-// already written to imported tables and memories stays (spec 2.0 semantics).
-static moat_trap *initialize(moat_instance *inst) {
+// already written to imported tables and memories stays (spec 2.0 semantics). The data
+// segments come from the module's memory image when it has one (rt/image.c); *err is
+// set if the memory could not be set up at all.
+static moat_trap *initialize(moat_instance *inst, moat_error **err) {
     const struct moat__module_ir *ir = inst->ir;
     for (u32 i = 0; i < ir->nelems; i++) {
         const struct moat__elem *seg = &ir->elems[i];
@@ -339,10 +344,16 @@ static moat_trap *initialize(moat_instance *inst) {
         }
         if (seg->mode != MOAT__SEG_PASSIVE) ei->count = 0; // elem.drop
     }
+    bool imaged = moat__image_apply(inst, err);
+    if (*err) return NULL;
     for (u32 i = 0; i < ir->ndatas; i++) {
         const struct moat__data *seg = &ir->datas[i];
         struct moat__data_inst *di = &inst->datas[i];
         if (seg->mode != MOAT__SEG_ACTIVE) continue;
+        if (imaged) { // in bounds and written: only the data.drop is left
+            di->len = 0;
+            continue;
+        }
         moat__slot off[2];
         if (!eval_const(inst, seg->offset_expr, off))
             return moat__trap_new(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
@@ -385,8 +396,8 @@ moat_error *moat_instance_new(moat_store *store, const moat_module *module,
     }
     moat_error *err = build(inst, imports);
     if (err) return err;
-    *trap = initialize(inst);
-    if (*trap) return NULL;
+    *trap = initialize(inst, &err);
+    if (err || *trap) return err;
     *out = inst;
     return NULL;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // Linear memories. Guard mode (default) reserves 8 GiB + a guard page of address space
 // so that any u32 address plus u32 offset lands inside the reservation: compiled code
-// needs no bounds checks and the pages past `size` fault into a trap. Bounds-check mode
-// allocates exactly `size` bytes and the interpreter checks every access.
+// needs no bounds checks and the pages past `size` fault into a trap. Released
+// reservations are reset (their pages dropped, made inaccessible again) and pooled in
+// the engine for the next memory. Bounds-check mode allocates exactly `size` bytes and
+// the interpreter checks every access.
 #include "rt/rt_internal.h"
 #include "util/error.h"
 #include "util/os.h"
@@ -22,6 +24,41 @@ static u64 effective_max_pages(const moat_store *store, const struct moat__memty
     return max > store_max ? store_max : max;
 }
 
+static void *reservation_acquire(moat_engine *engine) {
+    void *base = NULL;
+    pthread_mutex_lock(&engine->pool_lock);
+    if (engine->npooled) base = engine->pooled[--engine->npooled];
+    pthread_mutex_unlock(&engine->pool_lock);
+    return base ? base : moat__os_reserve(GUARD_RESERVATION);
+}
+
+// `used`: the bytes from `base` that may have been made accessible.
+static void reservation_release(moat_engine *engine, void *base, u64 used) {
+    if (!moat__os_decommit(base, used)) {
+        moat__os_release(base, GUARD_RESERVATION);
+        return;
+    }
+    pthread_mutex_lock(&engine->pool_lock);
+    bool kept = engine->npooled < MOAT_RESERVATION_POOL;
+    if (kept) engine->pooled[engine->npooled++] = base;
+    pthread_mutex_unlock(&engine->pool_lock);
+    if (!kept) moat__os_release(base, GUARD_RESERVATION);
+}
+
+void moat__memory_pool_drain(moat_engine *engine) {
+    for (u32 i = 0; i < engine->npooled; i++)
+        moat__os_release(engine->pooled[i], GUARD_RESERVATION);
+    engine->npooled = 0;
+}
+
+void moat__memory_free(moat_memory *mem) {
+    if (mem->guarded)
+        reservation_release(mem->store->engine, mem->base, mem->size);
+    else
+        free(mem->base);
+    free(mem);
+}
+
 moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type) {
     moat_memory *mem = calloc(1, sizeof *mem);
     if (!mem) return NULL;
@@ -33,10 +70,10 @@ moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *
     if (!store->engine->config.bounds_checks) {
         mem->guarded = true;
         mem->reserved = GUARD_RESERVATION;
-        mem->base = moat__os_reserve(mem->reserved);
+        mem->base = reservation_acquire(store->engine);
         if (!mem->base) goto fail;
         if (!moat__os_commit(mem->base, size)) {
-            moat__os_release(mem->base, mem->reserved);
+            reservation_release(store->engine, mem->base, size);
             goto fail;
         }
     } else {
@@ -47,11 +84,8 @@ moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *
     }
     mem->size = size;
     if (!moat__store_track(store, mem, MOAT_EXTERN_MEMORY)) {
-        if (mem->guarded)
-            moat__os_release(mem->base, mem->reserved);
-        else
-            free(mem->base);
-        goto fail;
+        moat__memory_free(mem);
+        return NULL;
     }
     return mem;
 fail:
@@ -65,7 +99,11 @@ i64 moat__memory_grow(moat_memory *mem, u64 delta_pages) {
     u64 new_size = (old_pages + delta_pages) * MOAT_PAGE_SIZE;
     if (delta_pages == 0) return (i64)old_pages;
     if (mem->guarded) {
-        if (!moat__os_commit(mem->base + mem->size, new_size - mem->size)) return -1;
+        if (!moat__os_commit(mem->base + mem->size, new_size - mem->size)) {
+            // A partial commit must not leave accessible pages past `size`.
+            moat__os_decommit(mem->base + mem->size, new_size - mem->size);
+            return -1;
+        }
     } else {
         u8 *base = realloc(mem->base, new_size + 1);
         if (!base) return -1;

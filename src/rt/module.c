@@ -25,6 +25,7 @@ moat_error *moat_module_new(moat_engine *engine, const uint8_t *bytes, size_t le
     module->engine = engine;
     module->ir = ir;
     module->refcount = 1;
+    moat__image_init(module);
     module->types = calloc(ir->ntypes ? ir->ntypes : 1, sizeof *module->types);
     module->code = calloc(ndefined ? ndefined : 1, sizeof *module->code);
     if (!module->types || !module->code) goto oom;
@@ -38,6 +39,7 @@ moat_error *moat_module_new(moat_engine *engine, const uint8_t *bytes, size_t le
     return NULL;
 oom:
     if (module) {
+        moat__image_free(module);
         free(module->types);
         free(module->code);
         free(module);
@@ -57,6 +59,7 @@ void moat__module_release(moat_module *module) {
         if (module->code[i]) moat__interp_code_free(module->code[i]);
     free(module->code);
     free(module->types);
+    moat__image_free(module);
     moat__module_ir_free(module->ir);
     free(module);
 }

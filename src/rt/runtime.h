@@ -33,9 +33,16 @@ struct moat_config {
     size_t max_wasm_stack; // bytes of interpreter value stack; 0 = MOAT_DEFAULT_WASM_STACK
 };
 
+// Released guard-mode reservations kept for reuse (rt/memory.c): mapping and unmapping
+// 8 GiB per memory costs more than resetting the few pages a memory touched.
+#define MOAT_RESERVATION_POOL 32
+
 struct moat_engine {
     struct moat_config config;
     pthread_mutex_t lock; // guards the type registry
+    pthread_mutex_t pool_lock;
+    u32 npooled;
+    void *pooled[MOAT_RESERVATION_POOL]; // inaccessible, zero reservations
     u32 ntypes, cap_types;
     struct moat__functype *types; // canonical function types; id = index
     u32 *index, index_cap;        // hash index over types (rt/engine.c)
@@ -60,6 +67,13 @@ struct moat_module {
     struct moat__code **code; // [nfuncs - nfunc_imports]; compiled lazily by the
                               // interpreter, published with an atomic store
     int refcount;             // module handle + live instances (atomic)
+    // Copy-on-write image of the initial contents of memory 0 (rt/image.c), built on
+    // the first guard-mode instantiation when every active data segment is constant and
+    // in bounds. image_state: 0 = not tried, 1 = ready, 2 = none (copy the segments).
+    int image_state; // read with acquire, written under image_lock
+    pthread_mutex_t image_lock;
+    int image_fd;
+    u64 image_start, image_len; // byte range of the memory the image covers
 };
 
 struct moat_func {

@@ -4,7 +4,6 @@
 // so per-object lifetimes would need a collector; a store-wide lifetime does not.
 #include "exec/interp/interp.h"
 #include "rt/rt_internal.h"
-#include "util/os.h"
 
 #include <stdlib.h>
 
@@ -83,15 +82,9 @@ void moat_store_delete(moat_store *store) {
             free(((moat_table *)obj)->elems);
             free(obj);
             break;
-        case MOAT_EXTERN_MEMORY: {
-            moat_memory *mem = obj;
-            if (mem->guarded)
-                moat__os_release(mem->base, mem->reserved);
-            else
-                free(mem->base);
-            free(mem);
+        case MOAT_EXTERN_MEMORY:
+            moat__memory_free(obj);
             break;
-        }
         case MOAT_EXTERN_GLOBAL:
             free(obj);
             break;

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "util/os.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -19,9 +21,78 @@ bool moat__os_commit(void *addr, size_t size) {
     return size == 0 || mprotect(addr, size, PROT_READ | PROT_WRITE) == 0;
 }
 
+bool moat__os_decommit(void *addr, size_t size) {
+    if (size == 0) return true;
+    // One call replaces anonymous pages and file mappings alike with fresh PROT_NONE
+    // pages; the kernel frees what was there.
+    void *p =
+        mmap(addr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    return p == addr;
+}
+
 void moat__os_release(void *addr, size_t size) {
     if (addr) munmap(addr, size);
 }
+
+#if defined(__linux__) && defined(MFD_CLOEXEC) && defined(MFD_ALLOW_SEALING)
+int moat__os_image_create(size_t size) {
+    int fd = memfd_create("moat-memory-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    if (ftruncate(fd, (off_t)size) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool moat__os_image_write(int fd, u64 offset, const void *data, size_t len) {
+    const char *p = data;
+    while (len) {
+        ssize_t n = pwrite(fd, p, len, (off_t)offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n, len -= (size_t)n, offset += (u64)n;
+    }
+    return true;
+}
+
+// Best effort: the descriptor never leaves moat, the seals only guard against mistakes.
+void moat__os_image_seal(int fd) {
+    (void)fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
+bool moat__os_image_map(int fd, void *addr, size_t size) {
+    void *p = mmap(addr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
+    return p == addr;
+}
+
+void moat__os_image_close(int fd) {
+    if (fd >= 0) close(fd);
+}
+#else
+int moat__os_image_create(size_t size) {
+    (void)size;
+    return -1;
+}
+
+bool moat__os_image_write(int fd, u64 offset, const void *data, size_t len) {
+    (void)fd, (void)offset, (void)data, (void)len;
+    return false;
+}
+
+void moat__os_image_seal(int fd) {
+    (void)fd;
+}
+
+bool moat__os_image_map(int fd, void *addr, size_t size) {
+    (void)fd, (void)addr, (void)size;
+    return false;
+}
+
+void moat__os_image_close(int fd) {
+    (void)fd;
+}
+#endif
 
 size_t moat__os_page_size(void) {
     static size_t page;

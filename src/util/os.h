@@ -10,8 +10,22 @@
 void *moat__os_reserve(size_t size);
 // Makes [addr, addr+size) readable and writable (zero-filled on first touch).
 bool moat__os_commit(void *addr, size_t size);
+// Makes [addr, addr+size) inaccessible again and drops its contents (and any file
+// mapped there), so the reservation can be reused as if fresh. False on failure.
+bool moat__os_decommit(void *addr, size_t size);
 // Releases a reservation made by moat__os_reserve.
 void moat__os_release(void *addr, size_t size);
+
+// Memory images: an anonymous in-memory file (memfd) mapped copy-on-write into
+// reservations. moat__os_image_create returns a descriptor for `size` zero bytes, or -1
+// where unsupported or on failure; write it with moat__os_image_write, then seal it with
+// moat__os_image_seal before mapping. moat__os_image_map maps its first `size` bytes
+// private and writable at `addr` (inside a reservation), replacing what was there.
+int moat__os_image_create(size_t size);
+bool moat__os_image_write(int fd, u64 offset, const void *data, size_t len);
+void moat__os_image_seal(int fd);
+bool moat__os_image_map(int fd, void *addr, size_t size);
+void moat__os_image_close(int fd);
 size_t moat__os_page_size(void);
 
 // Installs (once per process) the handler that turns faults in guard regions into
