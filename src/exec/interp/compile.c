@@ -96,6 +96,18 @@ static const struct hpair store_k_chk_handlers[0x40] = {
 #include "exec/interp/ops_load_store.inc"
 };
 
+// Float operators with a memory operand (ops_mem_op.inc): [guard pages, bounds checks].
+struct memop_h {
+    u16 l, la, m;
+};
+#undef BIN_MEM
+#define BIN_MEM(NAME, TM, TA, EXPR)                                          \
+    [OPSLOT(MOAT_OP_##NAME)] = {{H_##NAME##_L, H_##NAME##_LA, H_##NAME##_M}, \
+                                {H_##NAME##_L_CHK, H_##NAME##_LA_CHK, H_##NAME##_M_CHK}},
+static const struct memop_h memop_handlers[0x100][2] = {
+#include "exec/interp/ops_mem_op.inc"
+};
+
 #undef BR_CMP
 #undef ADD_BR_CMP
 #define HANDLER(NAME, ...)
@@ -163,6 +175,8 @@ u32 moat__comp_label(struct comp *c) {
     c->last_add_imm = false;
     c->last_add_slots = false;
     c->last_copy = false;
+    c->last_load_op = 0;
+    c->last_memop = 0;
     c->last_shl_imm = false;
     return c->len / 2;
 }
@@ -184,6 +198,8 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->last_add_imm = false;
     c->last_add_slots = false;
     c->last_copy = false;
+    c->last_load_op = 0;
+    c->last_memop = 0;
     c->last_shl_imm = false;
     if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
         c->src[c->nsrc - 1].offset = c->cur_off;
@@ -825,6 +841,63 @@ static void op_local_set(struct comp *c, u32 index, bool tee) {
 
 // --- the translation loop ------------------------------------------------------------------
 
+// Drops the instructions from buffer index `s` on, and their backtrace entries.
+static void drop_code(struct comp *c, u32 s) {
+    c->len = s;
+    c->last_dst = 0;
+    while (c->nsrc && c->src[c->nsrc - 1].pos >= s / 2)
+        c->nsrc--;
+}
+
+// A float add/sub/mul whose second operand was just loaded into its temporary: the load
+// is removed and the operator reads memory itself (NAME_L, NAME_LA).
+static bool fuse_load_operand(struct comp *c, u32 op, const struct moat__opinfo *info) {
+    u32 pb = c->h - 1;
+    if (!c->last_load_op || op >= 0x100 || !memop_handlers[op][0].l || !c->last_dst
+        || c->stack[pb].kind != K_TEMP || c->last_dst_slot != HOME(c, pb))
+        return false;
+    u32 want = info->params[0] == MOAT_VT_F64 ? MOAT_OP_F64_LOAD : MOAT_OP_F32_LOAD;
+    if (c->last_load_op != want) return false;
+    u32 s = c->last_op_start;
+    bool la = c->last_load_a;
+    u32 base = c->buf[s + 3], imm = c->buf[s + 4], offset = c->buf[s + (la ? 5 : 4)];
+    drop_code(c, s);
+    c->h--;
+    u32 a = moat__comp_pop(c);
+    u32 dst = moat__comp_push_temp(c, info->result);
+    const struct memop_h *mh = &memop_handlers[op][c->checked];
+    moat__comp_op(c, la ? mh->la : mh->l);
+    moat__comp_dst(c, dst);
+    moat__comp_u32(c, a);
+    moat__comp_u32(c, base);
+    if (la) moat__comp_u32(c, imm);
+    moat__comp_u32(c, offset);
+    if (!la) c->last_memop = op;
+    return true;
+}
+
+// A store of a NAME_L result to the address its operand came from (`c[j] += x`): one
+// read-modify-write NAME_M. The address entry names the load's address slot only if it is
+// the same local, unchanged since (a local.set in between would have copied it out).
+static bool fuse_rmw(struct comp *c, u32 op, u32 offset) {
+    u32 mop = c->last_memop, top = c->h - 1;
+    if (!mop || !c->last_dst || c->stack[top].kind != K_TEMP || c->last_dst_slot != HOME(c, top))
+        return false;
+    u32 want = moat__opinfo(mop)->params[0] == MOAT_VT_F64 ? MOAT_OP_F64_STORE : MOAT_OP_F32_STORE;
+    u32 s = c->last_op_start; // NAME_L: dst, a, addr, offset
+    if (op != want || c->stack[top - 1].kind != K_LOCAL || c->stack[top - 1].local != c->buf[s + 4]
+        || c->buf[s + 5] != offset)
+        return false;
+    u32 a = c->buf[s + 3], addr = c->buf[s + 4];
+    drop_code(c, s);
+    c->h -= 2;
+    moat__comp_op(c, memop_handlers[mop][c->checked].m);
+    moat__comp_u32(c, addr);
+    moat__comp_u32(c, a);
+    moat__comp_u32(c, offset);
+    return true;
+}
+
 static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) {
     const struct hpair *hp = &op_handlers[OPSLOT(op)];
     if (!hp->h) moat__comp_bail(c);
@@ -877,6 +950,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         c->last_shl_imm = op == MOAT_OP_I32_SHL;
         return;
     }
+    if (fuse_load_operand(c, op, info)) return;
     u32 b = moat__comp_pop(c);
     u32 a = moat__comp_pop(c);
     u32 dst = moat__comp_push_temp(c, info->result);
@@ -913,6 +987,7 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     const struct hpair *hp = &op_handlers[OPSLOT(op)];
     u32 h = c->checked ? hp->h2 : hp->h;
     if (!h) moat__comp_bail(c);
+    if (!info->result && fuse_rmw(c, op, offset)) return;
     // `local.get; i32.const k; i32.add; load/store`, the usual access to an array at a
     // constant address, becomes one handler. A store's value is the top entry: when it is
     // a local or a constant nothing was emitted after the add.
@@ -943,6 +1018,10 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
         moat__comp_dst(c, dst);
         moat__comp_u32(c, base);
         if (scaled) moat__comp_u32(c, shift);
+        if (!scaled && !kaddr) {
+            c->last_load_op = op;
+            c->last_load_a = fused;
+        }
     } else {
         // A constant value that fits in 32 bits (all but wide i64/f64 ones) is an operand.
         const struct ventry *ve = &c->stack[c->h - 1];

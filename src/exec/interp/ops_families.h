@@ -130,6 +130,37 @@
     STORE_PAIR(NAME##_AK, TM, OPND(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4) \
     STORE_PAIR(NAME##_Z, TM, S(1), (u64)OPND(0) + OPND(2), 3)
 
+// Binary operator whose second operand b comes from memory (the TM at EA), the first a
+// from a slot. NAME_L: operands dst, a, addr, offset; NAME_LA: dst, a, base, imm, offset
+// (address base + imm, as for LOAD's _A). NAME_M, the read-modify-write: operands addr,
+// a, offset; the result goes back to where b came from. With _CHK forms for each.
+#define BIN_MEM_PAIR(NAME, TM, TA, EA, NOPS, ...)                                                \
+    HANDLER(NAME, {                                                                              \
+        TM m;                                                                                    \
+        u64 ea = (EA);                                                                           \
+        memcpy(&m, mem + ea, sizeof m);                                                          \
+        TA a = GET_##TA(S(1));                                                                   \
+        TA b = GET_##TA(m);                                                                      \
+        __VA_ARGS__                                                                              \
+        NEXT(NOPS);                                                                              \
+    })                                                                                           \
+    HANDLER(NAME##_CHK, {                                                                        \
+        TM m;                                                                                    \
+        u64 ea = (EA);                                                                           \
+        if (MOAT_UNLIKELY(ea + sizeof m > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        memcpy(&m, mem + ea, sizeof m);                                                          \
+        TA a = GET_##TA(S(1));                                                                   \
+        TA b = GET_##TA(m);                                                                      \
+        __VA_ARGS__                                                                              \
+        NEXT(NOPS);                                                                              \
+    })
+#define BIN_MEM(NAME, TM, TA, EXPR)                                                     \
+    BIN_MEM_PAIR(NAME##_L, TM, TA, (u64)(u32)S(2) + OPND(3), 4, S(0) = PUT_##TA(EXPR);) \
+    BIN_MEM_PAIR(NAME##_LA, TM, TA, (u64)(u32)(S(2) + OPND(3)) + OPND(4), 5,            \
+                 S(0) = PUT_##TA(EXPR);)                                                \
+    BIN_MEM_PAIR(NAME##_M, TM, TA, (u64)(u32)S(0) + OPND(2), 3, m = (TM)PUT_##TA(EXPR); \
+                 memcpy(mem + ea, &m, sizeof m);)
+
 // SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
 // slot (when there is a result), the operand slots in push order, then immediates
 // (memarg offset, lane, or 16 bytes as 4 words). A v128 slot operand names two slots.
