@@ -1147,6 +1147,24 @@ static bool translate(struct comp *c, u32 op) {
     return false;
 }
 
+// Declared locals start at zero: up to four slots by direct stores, more by memset.
+static void emit_zero(struct comp *c, u32 first, u32 n) {
+    if (n > 4) {
+        moat__comp_op(c, H_ZERO);
+        moat__comp_u32(c, first);
+        moat__comp_u32(c, n);
+        return;
+    }
+    for (; n >= 2; n -= 2, first += 2) {
+        moat__comp_op(c, H_ZERO2);
+        moat__comp_u32(c, first);
+    }
+    if (n) {
+        moat__comp_op(c, H_ZERO1);
+        moat__comp_u32(c, first);
+    }
+}
+
 static void init_locals(struct comp *c, const struct moat__functype *t,
                         const struct moat__body *body) {
     u64 n = (u64)t->nparams + body->nlocals;
@@ -1239,11 +1257,7 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
         f.results = t->results;
         push_frame(c, &f);
         emit_check(c, &c->frames[0]);
-        if (c->temp_base > c->nparam_slots) {
-            moat__comp_op(c, H_ZERO);
-            moat__comp_u32(c, c->nparam_slots);
-            moat__comp_u32(c, c->temp_base - c->nparam_slots);
-        }
+        emit_zero(c, c->nparam_slots, c->temp_base - c->nparam_slots);
         for (;;) {
             c->cur_off = (u32)moat__cursor_offset(&c->cur);
             u32 op;
