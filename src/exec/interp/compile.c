@@ -170,6 +170,7 @@ void *moat__comp_grow(struct comp *c, void *p, u32 *cap, u32 need, size_t elem) 
 u32 moat__comp_label(struct comp *c) {
     c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 1, sizeof *c->buf);
     if (c->len & 1) c->buf[c->len++] = 0;
+    c->straight = false;
     c->last_dst = 0;
     c->last_cmp_op = 0;
     c->last_add_imm = false;
@@ -815,6 +816,14 @@ static void op_local_set(struct comp *c, u32 index, bool tee) {
     u32 local = c->local_slot[index];
     u32 top = c->h - 1;
     struct ventry e = c->stack[top];
+    if (c->straight && c->zeroed[index]) {
+        // Still zero from the entry (C's `int s = 0;`): setting zero changes nothing.
+        if (e.kind == K_CONST && e.imm == 0) {
+            if (!tee) c->h--;
+            return;
+        }
+        c->zeroed[index] = 0;
+    }
     if (e.kind == K_LOCAL && e.local == local) {
         if (!tee) c->h--;
         return;
@@ -1172,7 +1181,11 @@ static void init_locals(struct comp *c, const struct moat__functype *t,
     c->nlocals = (u32)n;
     c->local_types = malloc(n ? n : 1);
     c->local_slot = malloc((n ? n : 1) * sizeof *c->local_slot);
-    if (!c->local_types || !c->local_slot) moat__comp_bail(c);
+    c->zeroed = malloc(n ? n : 1);
+    if (!c->local_types || !c->local_slot || !c->zeroed) moat__comp_bail(c);
+    memset(c->zeroed, 0, t->nparams);
+    memset(c->zeroed + t->nparams, 1, n - t->nparams);
+    c->straight = true;
     memcpy(c->local_types, t->params, t->nparams);
     u32 k = t->nparams;
     for (u32 r = 0; r < body->nlocal_runs; r++)
@@ -1220,6 +1233,7 @@ static struct moat__code *finish(struct comp *c, u32 func_index, const struct mo
 static void comp_free(struct comp *c) {
     free(c->local_types);
     free(c->local_slot);
+    free(c->zeroed);
     free(c->stack);
     free(c->frames);
     free(c->fixups);

@@ -53,6 +53,8 @@ struct comp {
     u32 nlocals;   // params + declared locals
     u32 temp_base; // slot of operand-stack position 0 (= slots of all locals)
     u8 *local_types;
+    u8 *zeroed;      // [nlocals]: a declared local not yet set since entry (while `straight`)
+    bool straight;   // no label yet: the code so far runs once, straight from the entry
     u32 *local_slot; // [nlocals]: the first slot of each local
     u32 max_slots;   // deepest operand stack, in slots
     struct ventry *stack;
