@@ -531,6 +531,13 @@ static void emit_return(struct comp *c) {
             moat__comp_op(c, H_RETURN);
             return;
         }
+        if (e->kind == K_TEMP && c->last_dst && c->last_dst_slot == HOME(c, c->h - 1)) {
+            // The previous instruction computed it: let it write the result slot.
+            c->buf[c->last_dst] = 0;
+            c->last_dst = 0;
+            moat__comp_op(c, H_RETURN);
+            return;
+        }
         u32 src = moat__comp_slot_of(c, c->h - 1);
         moat__comp_op(c, H_RETURN1);
         moat__comp_u32(c, src);
