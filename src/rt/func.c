@@ -135,8 +135,8 @@ moat_trap *moat__host_call(moat_func *func, moat_instance *caller_instance, moat
     return trap;
 }
 
-moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *args, size_t nargs,
-                           moat_val *results, size_t nresults, moat_trap **trap) {
+moat_error *moat__call_misuse(const moat_store *store, const moat_func *func, const moat_val *args,
+                              size_t nargs, size_t nresults, moat_trap **trap) {
     *trap = NULL;
     const struct moat__functype *t = func->type;
     if (func->store != store)
@@ -151,28 +151,22 @@ moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *a
             return moat__error_new(
                 MOAT_ERROR_API, MOAT_NO_OFFSET, "argument %zu is %s, expected %s", i,
                 moat__valtype_name((u8)args[i].kind), moat__valtype_name(t->params[i]));
-    if (func->is_host) {
-        static const moat__slot zero[2];
-        for (u32 i = 0; i < t->nresults; i++)
-            moat__slot_to_val(zero, t->results[i], &results[i]);
-        struct moat_caller caller = {store, NULL};
-        *trap = func->callback(func->env, &caller, args, nargs, results, nresults);
-        return NULL;
-    }
-    // Two slots per value leaves room for v128.
-    size_t nslots = 2 * (nargs > nresults ? nargs : nresults);
-    moat__slot inline_slots[2 * INLINE_VALUES];
-    moat__slot *slots =
-        nslots <= MOAT_COUNTOF(inline_slots) ? inline_slots : calloc(nslots, sizeof *slots);
-    if (!slots) return moat__error_oom();
-    // Values are packed: a v128 takes two slots (moat__valtype_slots).
-    for (size_t i = 0, s = 0; i < nargs; s += moat__valtype_slots(t->params[i]), i++)
-        moat__val_to_slot(&args[i], &slots[s]);
-    *trap = moat__interp_invoke(func, slots);
-    if (!*trap)
-        for (size_t i = 0, s = 0; i < nresults; s += moat__valtype_slots(t->results[i]), i++)
-            moat__slot_to_val(&slots[s], t->results[i], &results[i]);
-    if (slots != inline_slots) free(slots);
+    return NULL;
+}
+
+moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *args, size_t nargs,
+                           moat_val *results, size_t nresults, moat_trap **trap) {
+    // The checks of a call into wasm are in moat__interp_call: one function on the hot path.
+    if (MOAT_LIKELY(!func->is_host))
+        return moat__interp_call(store, func, args, nargs, results, nresults, trap);
+    moat_error *err = moat__call_misuse(store, func, args, nargs, nresults, trap);
+    if (err) return err;
+    const struct moat__functype *t = func->type;
+    static const moat__slot zero[2];
+    for (u32 i = 0; i < t->nresults; i++)
+        moat__slot_to_val(zero, t->results[i], &results[i]);
+    struct moat_caller caller = {store, NULL};
+    *trap = func->callback(func->env, &caller, args, nargs, results, nresults);
     return NULL;
 }
 

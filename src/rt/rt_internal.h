@@ -14,11 +14,6 @@ moat_limits moat__limits_public(struct moat__limits l);
 #define MOAT__OBJ_INSTANCE 4
 bool moat__store_track(moat_store *store, void *object, u8 kind);
 
-// Value conversion between the public moat_val and 8-byte slots: a v128 takes two
-// (moat__valtype_slots), any other value one.
-void moat__val_to_slot(const moat_val *val, moat__slot *slot);
-void moat__slot_to_val(const moat__slot *slot, u8 valtype, moat_val *out);
-
 // Creation of runtime objects inside instantiation (no public checks).
 moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type);
 moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *type, void *init);

@@ -8,9 +8,11 @@
 
 #include "core/module.h"
 #include "moat.h"
+#include "util/os.h"
 #include "util/types.h"
 
 #include <pthread.h>
+#include <string.h>
 
 typedef u64 moat__slot;
 
@@ -83,6 +85,7 @@ struct moat_func {
     // wasm functions
     moat_instance *instance;
     u32 func_index;
+    struct moat__code *code; // its compiled code once called from the host (interp)
     // host functions
     moat_host_callback callback;
     void *env;
@@ -189,9 +192,62 @@ i64 moat__memory_grow(moat_memory *mem, u64 delta_pages);
 // table.grow: returns the old size, or -1.
 i64 moat__table_grow(moat_table *table, u32 delta, void *init);
 
-// Runs fn(ctx) with a recovery point for faults that cannot return as values: an access
-// in the guard region of one of the store's memories jumps back here. Returns 0 when fn
-// returned normally, or the moat_trap_kind of the fault. Nested calls are chained.
-int moat__protected_call(moat_store *store, void (*fn)(void *ctx), void *ctx);
+// moat_func_call's refusal (wrong store, arity or argument kinds) as an API error, with
+// *trap = NULL; NULL when the call is fine.
+moat_error *moat__call_misuse(const moat_store *store, const moat_func *func, const moat_val *args,
+                              size_t nargs, size_t nresults, moat_trap **trap);
+
+// Recovery points for faults that cannot return as values: an access in the guard
+// region of one of the store's memories jumps back to the innermost activation of this
+// thread. An entry from the host links one in (prev = moat__activation_current) around
+// running wasm, so nested host<->wasm calls unwind to the right frame.
+struct moat__activation {
+    moat__os_jmp_buf jmp; // MOAT_OS_SETJMP returns non-zero here after a fault
+    struct moat__activation *prev;
+    moat_store *store;
+};
+extern _Thread_local struct moat__activation *moat__activation_current;
+
+// Installs the process's fault handler (once). False if it could not be installed: then
+// guarded memories are unsafe to run.
+bool moat__guard_handler_install(void);
+
+// Conversion between the public moat_val and 8-byte slots: a v128 takes two
+// (moat__valtype_slots), any other value one. Inline: every host->wasm call uses them.
+static inline void moat__val_to_slot(const moat_val *val, moat__slot *slot) {
+    u8 kind = (u8)val->kind;
+    if ((kind | 2) == MOAT_I32) { // i32 or f32: zero-extended bits
+        u32 bits;
+        memcpy(&bits, &val->of, 4);
+        slot[0] = bits;
+    } else if ((kind | 2) == MOAT_I64) { // i64 or f64
+        memcpy(slot, &val->of, 8);
+    } else if (kind == MOAT_V128) {
+        memcpy(slot, val->of.v128, 16);
+    } else if (kind == MOAT_FUNCREF) {
+        slot[0] = (u64)(uintptr_t)val->of.funcref;
+    } else if (kind == MOAT_EXTERNREF) {
+        slot[0] = (u64)(uintptr_t)val->of.externref;
+    }
+}
+
+static inline void moat__slot_to_val(const moat__slot *slots, u8 valtype, moat_val *out) {
+    moat__slot slot = slots[0];
+    out->kind = (moat_valkind)valtype;
+    if ((valtype | 2) == MOAT_VT_I32) { // i32 or f32
+        u32 bits = (u32)slot;
+        memcpy(&out->of, &bits, 4);
+    } else if ((valtype | 2) == MOAT_VT_I64) { // i64 or f64
+        memcpy(&out->of, &slot, 8);
+    } else if (valtype == MOAT_VT_V128) {
+        memcpy(out->of.v128, slots, 16);
+    } else if (valtype == MOAT_VT_FUNCREF) {
+        out->of.funcref = (moat_func *)(uintptr_t)slot;
+    } else if (valtype == MOAT_VT_EXTERNREF) {
+        out->of.externref = (void *)(uintptr_t)slot;
+    } else {
+        memset(&out->of, 0, sizeof out->of);
+    }
+}
 
 #endif

@@ -7,7 +7,6 @@
 #include "rt/runtime.h"
 #include "util/os.h"
 
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,18 +164,12 @@ void moat__trap_push_frame(moat_trap *trap, const moat_module *module, u32 func_
 
 // --- recovery points -----------------------------------------------------------------
 
-struct moat__activation {
-    sigjmp_buf jmp;
-    struct moat__activation *prev;
-    moat_store *store;
-};
-
-static _Thread_local struct moat__activation *current_activation;
+_Thread_local struct moat__activation *moat__activation_current;
 
 // Asked inside the signal handler: does `addr` lie in the reservation of a guarded
 // memory of the store that is running wasm on this thread?
 static bool is_guard_fault(void *addr) {
-    struct moat__activation *act = current_activation;
+    struct moat__activation *act = moat__activation_current;
     if (!act) return false;
     moat_store *store = act->store;
     uintptr_t a = (uintptr_t)addr;
@@ -190,28 +183,9 @@ static bool is_guard_fault(void *addr) {
 }
 
 static void on_guard_fault(void) {
-    siglongjmp(current_activation->jmp, MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    moat__os_longjmp(moat__activation_current->jmp);
 }
 
-int moat__protected_call(moat_store *store, void (*fn)(void *ctx), void *ctx) {
-    // Without guarded memories no fault can come from wasm: skip the setjmp.
-    if (store->engine->config.bounds_checks) {
-        fn(ctx);
-        return 0;
-    }
-    static _Thread_local bool handler_ready;
-    if (!handler_ready) {
-        if (!moat__os_install_fault_handler(is_guard_fault, on_guard_fault)) return MOAT_TRAP_HOST;
-        handler_ready = true;
-    }
-    struct moat__activation act;
-    act.prev = current_activation;
-    act.store = store;
-    int kind = sigsetjmp(act.jmp, 0);
-    if (kind == 0) {
-        current_activation = &act;
-        fn(ctx);
-    }
-    current_activation = act.prev;
-    return kind;
+bool moat__guard_handler_install(void) {
+    return moat__os_install_fault_handler(is_guard_fault, on_guard_fault);
 }

@@ -35,4 +35,31 @@ size_t moat__os_page_size(void);
 bool moat__os_install_fault_handler(bool (*is_guard_fault)(void *addr),
                                     void (*on_guard_fault)(void));
 
+// The recovery point the fault handler jumps to: MOAT_OS_SETJMP(buf) returns 0, and
+// non-zero when moat__os_longjmp(buf) (from another function, e.g. the signal handler)
+// comes back to it. Set once per host->wasm entry, so it must be cheap: GCC's and
+// clang's builtin saves three words (frame, stack, resume address) and leaves the
+// callee-saved registers to the compiler, where sigsetjmp saves eight and mangles
+// them. The signal mask needs no restoring either way: the handler is installed with
+// SA_NODEFER and an empty sa_mask, so nothing is blocked when it jumps out. Sanitizer
+// builds use sigsetjmp, whose longjmp ASan intercepts to unpoison the stack.
+#if defined(__SANITIZE_ADDRESS__)
+#define MOAT_OS_PORTABLE_JMP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MOAT_OS_PORTABLE_JMP 1
+#endif
+#endif
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__aarch64__)) \
+    && !defined(MOAT_OS_PORTABLE_JMP)
+typedef void *moat__os_jmp_buf[5];
+#define MOAT_OS_SETJMP(buf)   __builtin_setjmp(buf)
+#define moat__os_longjmp(buf) __builtin_longjmp(buf, 1)
+#else
+#include <setjmp.h>
+typedef sigjmp_buf moat__os_jmp_buf;
+#define MOAT_OS_SETJMP(buf)   sigsetjmp(buf, 0)
+#define moat__os_longjmp(buf) siglongjmp(buf, 1)
+#endif
+
 #endif

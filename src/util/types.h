@@ -23,6 +23,7 @@ typedef double f64;
 #define MOAT_LIKELY(x)    __builtin_expect(!!(x), 1)
 #define MOAT_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 #define MOAT_NOINLINE     __attribute__((noinline))
+#define MOAT_INLINE       inline __attribute__((always_inline))
 #define MOAT_COLD         __attribute__((cold, noinline))
 #define MOAT_MUST_USE     __attribute__((warn_unused_result))
 #define MOAT_INTERNAL     __attribute__((visibility("hidden")))
@@ -32,6 +33,7 @@ typedef double f64;
 #define MOAT_LIKELY(x)   (x)
 #define MOAT_UNLIKELY(x) (x)
 #define MOAT_NOINLINE
+#define MOAT_INLINE inline
 #define MOAT_COLD
 #define MOAT_MUST_USE
 #define MOAT_INTERNAL

@@ -10,7 +10,7 @@
 
 #include <stdlib.h>
 
-enum mode { CALL_INNER, CALL_TRAPPING_INNER, PASS_TRAP_UP, RETURN_HOST_TRAP };
+enum mode { CALL_INNER, CALL_TRAPPING_INNER, CALL_OOB_INNER, PASS_TRAP_UP, RETURN_HOST_TRAP };
 
 struct host {
     enum mode mode;
@@ -31,7 +31,9 @@ static moat_trap *call_back(void *env, moat_caller *caller, const moat_val *args
     CHECK(moat_store_data(moat_caller_store(caller)) == h);
     h->depth++;
     if (h->depth > h->max_depth) h->max_depth = h->depth;
-    const char *name = h->mode == CALL_INNER ? "inner" : "trapping_inner";
+    const char *name = h->mode == CALL_INNER       ? "inner"
+                       : h->mode == CALL_OOB_INNER ? "oob_inner"
+                                                   : "trapping_inner";
     if (h->mode == CALL_INNER && h->recurse > 0) {
         h->recurse--;
         name = "outer"; // wasm -> host -> wasm -> host -> ...
@@ -63,7 +65,7 @@ static moat_trap *call_back(void *env, moat_caller *caller, const moat_val *args
             result = moat_trap_new("host gave up: divide failed");
             goto out;
         }
-        res.of.i32 = -1; // CALL_TRAPPING_INNER: the host recovers
+        res.of.i32 = -1; // CALL_TRAPPING_INNER, CALL_OOB_INNER: the host recovers
     }
     results[0] = res;
 out:
@@ -142,6 +144,26 @@ int main(void) {
     CHECK_EQ_INT(h.inner_trap_kind, MOAT_TRAP_INTEGER_DIVIDE_BY_ZERO);
     CHECK_EQ_INT(h.inner_frames, 2);
     CHECK_EQ_INT(h.depth, 0);
+
+    // The same with a memory fault in the nested call (a guard-page fault: the recovery
+    // point of the inner entry catches it, not the outer one's), twice, and then one in
+    // an outermost call.
+    h.mode = CALL_OOB_INNER;
+    for (int i = 0; i < 2; i++) {
+        h.inner_trap_kind = 0;
+        CHECK_EQ_INT(call1(inst, "outer", 0, &trap), 0);
+        CHECK(trap == NULL);
+        CHECK_EQ_INT(h.inner_trap_kind, MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
+        CHECK_EQ_INT(h.inner_frames, 1);
+        CHECK_EQ_INT(h.depth, 0);
+    }
+    call1(inst, "oob_inner", 0, &trap);
+    CHECK(trap && moat_trap_kind_get(trap) == MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    CHECK(trap && moat_trap_frame_count(trap) == 1);
+    moat_trap_delete(trap);
+    h.mode = CALL_INNER;
+    CHECK_EQ_INT(call1(inst, "outer", 4, &trap), 41);
+    CHECK(trap == NULL);
 
     // The host hands the inner trap up: the outer caller gets "integer divide by zero"
     // with the inner frames and then outer's own.

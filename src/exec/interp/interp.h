@@ -13,6 +13,12 @@
 // back into wasm.
 moat_trap *moat__interp_invoke(moat_func *func, moat__slot *slots);
 
+// moat_func_call for a wasm function, its checks included (nothing runs on API misuse):
+// the host's hot path, kept in one function. Sets *trap (NULL on success, then
+// `results` are written) unless it returns an error.
+moat_error *moat__interp_call(moat_store *store, moat_func *func, const moat_val *args,
+                              size_t nargs, moat_val *results, size_t nresults, moat_trap **trap);
+
 // Frees compiled code of a module (called when the module is freed).
 void moat__interp_code_free(struct moat__code *code);
 

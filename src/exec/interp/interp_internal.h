@@ -140,6 +140,9 @@ struct moat__vm {
     moat_trap *pending_trap;   // a trap returned by a host function
     u32 trap_aux;              // detail for the message (element index)
     u32 nesting;
+    u32 max_nesting;   // MOAT_INTERP_MAX_NESTING, or 0 to refuse every entry:
+    bool guard_failed; // memories may fault but the fault handler is not installed
+    bool guarded;      // memories may fault: entries set a recovery point
     moat__insn exit_insn[2];
     moat_memory no_memory;
 };

@@ -172,7 +172,7 @@ dispatch:
 #include "exec/interp/ops_all.inc"
 #undef HANDLER
     default:
-        return MOAT_TRAP_UNREACHABLE;
+        TRAP(MOAT_TRAP_UNREACHABLE);
     }
 }
 
@@ -212,6 +212,10 @@ static struct moat__vm *vm_get(moat_store *store) {
     vm->stack_end = vm->stack_base + nslots;
     vm->exit_insn[0] = moat__interp_handler_word(H_EXIT);
     vm->memp = &vm->no_memory;
+    // Without guarded memories no fault can come from wasm: no recovery points.
+    vm->guarded = !store->engine->config.bounds_checks;
+    vm->guard_failed = vm->guarded && !moat__guard_handler_install();
+    vm->max_nesting = vm->guard_failed ? 0 : MOAT_INTERP_MAX_NESTING;
     store->interp = vm;
     return vm;
 }
@@ -282,68 +286,181 @@ static moat_trap *make_trap(struct moat__vm *vm, int kind, struct moat__ctrl *en
 }
 
 // --- entry ---------------------------------------------------------------------------------
+// moat__interp_call is the host's hot path (a trivial export costs about as much as the
+// entry itself), so the state it needs is cached: the vm in the store, the compiled code
+// in the moat_func, the current instance's views in the vm (kept after the entry returns;
+// instances live as long as their store).
 
-struct run_ctx {
-    const moat__insn *pc;
-    moat__slot *fp;
-    struct moat__vm *vm;
-    int kind;
-};
+// Why an entry cannot start: the stacks are full, or guarded memories without a handler.
+static MOAT_COLD moat_trap *entry_refused(struct moat__vm *vm, const struct moat__code *code) {
+    if (vm->guard_failed) return moat_trap_new("cannot install the guard-page fault handler");
+    moat_trap *trap = moat__trap_new(MOAT_TRAP_STACK_EXHAUSTED);
+    moat__trap_push_frame(trap, code->module, code->func_index, code->body_offset);
+    return trap;
+}
 
-static void run_protected(void *arg) {
-    struct run_ctx *r = arg;
-    r->kind = run(r->pc, r->fp, r->vm->memp->base, r->vm);
+// First call of `func` in its store: creates the vm, compiles the code, caches both.
+static MOAT_COLD moat_trap *entry_first(moat_func *func) {
+    if (!vm_get(func->store)) return moat_trap_new("out of memory: interpreter stacks");
+    if (!func->code) {
+        func->code = moat__interp_code_get(func->instance->module, func->func_index);
+        if (!func->code) return moat_trap_new("out of memory while compiling a function");
+    }
+    return NULL;
+}
+
+static MOAT_INLINE bool entry_has_room(const struct moat__vm *vm, const struct moat__code *code) {
+    return vm->nesting < vm->max_nesting && vm->ctrl_top != vm->ctrl_end
+           && (size_t)(vm->stack_end - vm->stack_top) >= code->frame_size;
+}
+
+// Runs the code from its first instruction under a recovery point for guard faults.
+// Returns 0 or a trap kind. Inlined where the compiler can (clang with the builtin
+// setjmp; gcc never inlines a function that sets one).
+#if defined(__clang__) && !defined(MOAT_OS_PORTABLE_JMP)
+#define RUN_GUARDED_INLINE MOAT_INLINE
+#else
+#define RUN_GUARDED_INLINE MOAT_NOINLINE
+#endif
+static RUN_GUARDED_INLINE int run_guarded(struct moat__vm *vm, const moat__insn *pc,
+                                          moat__slot *fp) {
+    struct moat__activation act;
+    act.prev = moat__activation_current;
+    act.store = vm->store;
+    if (MOAT_UNLIKELY(MOAT_OS_SETJMP(act.jmp))) {
+        moat__activation_current = act.prev;
+        vm->trap_pc = NULL; // the faulting instruction is not known
+        return MOAT_TRAP_MEMORY_OUT_OF_BOUNDS;
+    }
+    moat__activation_current = &act;
+    int kind = run(pc, fp, vm->memp->base, vm);
+    moat__activation_current = act.prev;
+    return kind;
+}
+
+// The way out of an entry that trapped: the trap, and the vm as the entry found it.
+static MOAT_COLD moat_trap *entry_trapped(struct moat__vm *vm, int kind, struct moat__ctrl *entry,
+                                          moat_instance *caller) {
+    moat_trap *trap = make_trap(vm, kind, entry);
+    vm->ctrl_top = entry;
+    vm->stack_top = entry->fp;
+    if (caller && vm->inst != caller) moat__interp_switch(vm, caller);
+    return trap;
+}
+
+// Runs `code` of `inst` with its arguments already in the frame at vm->stack_top (room
+// checked); the results are left at the frame's start. The entry's control record names
+// the caller's instance, so the return switches back to it for a nested entry (from a
+// host function called by wasm); an entry from the host leaves its instance current,
+// cached for the next one. trap_pc and pending_trap need no saving: they are set on the
+// way to a trap and consumed by make_trap before anything else runs.
+static MOAT_INLINE moat_trap *entry_run(struct moat__vm *vm, moat_instance *inst,
+                                        const struct moat__code *code) {
+    moat__slot *fp = vm->stack_top;
+    struct moat__ctrl *entry = vm->ctrl_top;
+    moat_instance *caller = vm->inst;
+    entry->ret_pc = vm->exit_insn;
+    entry->fp = fp;
+    entry->inst = caller ? caller : inst;
+    entry->code = code;
+    vm->ctrl_top = entry + 1;
+    if (inst != caller) moat__interp_switch(vm, inst);
+    vm->nesting++;
+    int kind =
+        vm->guarded ? run_guarded(vm, code->insns, fp) : run(code->insns, fp, vm->memp->base, vm);
+    vm->nesting--;
+    // A return popped `entry` and restored the caller's instance.
+    return MOAT_LIKELY(!kind) ? NULL : entry_trapped(vm, kind, entry, caller);
 }
 
 moat_trap *moat__interp_invoke(moat_func *func, moat__slot *slots) {
-    moat_store *store = func->store;
-    moat_instance *inst = func->instance;
-    struct moat__vm *vm = vm_get(store);
-    if (!vm) return moat_trap_new("out of memory: interpreter stacks");
-    struct moat__code *code = moat__interp_code_get(inst->module, func->func_index);
-    if (!code) return moat_trap_new("out of memory while compiling a function");
-    moat__slot *fp = vm->stack_top;
-    if (vm->nesting >= MOAT_INTERP_MAX_NESTING || vm->ctrl_top == vm->ctrl_end
-        || (size_t)(vm->stack_end - fp) < code->frame_size) {
-        moat_trap *trap = moat__trap_new(MOAT_TRAP_STACK_EXHAUSTED);
-        moat__trap_push_frame(trap, code->module, code->func_index, code->body_offset);
-        return trap;
+    if (!func->store->interp || !func->code) {
+        moat_trap *trap = entry_first(func);
+        if (trap) return trap;
     }
-    // Save what a nested entry changes; restored on every way out.
-    struct moat__ctrl *entry = vm->ctrl_top;
-    moat_instance *saved_inst = vm->inst;
-    const moat__insn *saved_trap_pc = vm->trap_pc;
-    moat_trap *saved_pending = vm->pending_trap;
-    moat__slot *saved_top = vm->stack_top;
-
+    struct moat__vm *vm = func->store->interp;
+    const struct moat__code *code = func->code;
+    if (!entry_has_room(vm, code)) return entry_refused(vm, code);
+    moat__slot *fp = vm->stack_top;
     if (code->nparam_slots) memcpy(fp, slots, code->nparam_slots * sizeof *fp);
-    entry->ret_pc = vm->exit_insn;
-    entry->fp = fp;
-    entry->inst = inst;
-    entry->code = code;
-    vm->ctrl_top = entry + 1;
-    moat__interp_switch(vm, inst);
-    vm->nesting++;
-    vm->trap_pc = NULL;
-    vm->pending_trap = NULL;
-
-    struct run_ctx r = {code->insns, fp, vm, 0};
-    int fault = moat__protected_call(store, run_protected, &r);
-    int kind = fault ? fault : r.kind;
-    moat_trap *trap = NULL;
-    if (kind)
-        trap = make_trap(vm, kind, entry);
-    else if (code->nresult_slots)
-        memcpy(slots, fp, code->nresult_slots * sizeof *fp);
-
-    vm->nesting--;
-    vm->ctrl_top = entry;
-    vm->stack_top = saved_top;
-    vm->trap_pc = saved_trap_pc;
-    vm->pending_trap = saved_pending;
-    if (saved_inst)
-        moat__interp_switch(vm, saved_inst);
-    else
-        vm->inst = NULL;
+    moat_trap *trap = entry_run(vm, func->instance, code);
+    if (!trap && code->nresult_slots) memcpy(slots, fp, code->nresult_slots * sizeof *fp);
     return trap;
+}
+
+// A value's slot when it takes one (not v128): the bits of i32/f32 zero-extended.
+static MOAT_INLINE moat__slot one_slot(const moat_val *val) {
+    u8 kind = (u8)val->kind;
+    if (sizeof(void *) != 8 && (kind == MOAT_FUNCREF || kind == MOAT_EXTERNREF)) {
+        moat__slot slot;
+        moat__val_to_slot(val, &slot);
+        return slot;
+    }
+    u64 bits;
+    memcpy(&bits, &val->of, 8);
+    return (kind | 2) == MOAT_I32 ? (u32)bits : bits;
+}
+
+static MOAT_INLINE void one_val(moat__slot slot, u8 valtype, moat_val *out) {
+    if (sizeof(void *) != 8 && (valtype == MOAT_VT_FUNCREF || valtype == MOAT_VT_EXTERNREF)) {
+        moat__slot_to_val(&slot, valtype, out);
+        return;
+    }
+    out->kind = (moat_valkind)valtype;
+    if ((valtype | 2) == MOAT_VT_I32) slot = (u32)slot;
+    memcpy(&out->of, &slot, 8);
+}
+
+// Everything but the common case: API misuse, the first call, full stacks, v128 values.
+static MOAT_NOINLINE moat_error *call_general(moat_store *store, moat_func *func,
+                                              const moat_val *args, size_t nargs, moat_val *results,
+                                              size_t nresults, moat_trap **trap) {
+    moat_error *err = moat__call_misuse(store, func, args, nargs, nresults, trap);
+    if (err) return err;
+    if (!store->interp || !func->code) {
+        *trap = entry_first(func);
+        if (*trap) return NULL;
+    }
+    struct moat__vm *vm = store->interp;
+    const struct moat__code *code = func->code;
+    if (!entry_has_room(vm, code)) {
+        *trap = entry_refused(vm, code);
+        return NULL;
+    }
+    const struct moat__functype *t = func->type;
+    moat__slot *fp = vm->stack_top;
+    for (u32 i = 0, s = 0; i < t->nparams; s += moat__valtype_slots(t->params[i]), i++)
+        moat__val_to_slot(&args[i], &fp[s]);
+    *trap = entry_run(vm, func->instance, code);
+    if (!*trap)
+        for (u32 i = 0, s = 0; i < t->nresults; s += moat__valtype_slots(t->results[i]), i++)
+            moat__slot_to_val(&fp[s], t->results[i], &results[i]);
+    return NULL;
+}
+
+moat_error *moat__interp_call(moat_store *store, moat_func *func, const moat_val *args,
+                              size_t nargs, moat_val *results, size_t nresults, moat_trap **trap) {
+    const struct moat__functype *t = func->type;
+    struct moat__vm *vm = store->interp;
+    const struct moat__code *code = func->code;
+    // One slot per value (no v128) and everything cached: the common case.
+    if (MOAT_UNLIKELY(func->store != store || nargs != t->nparams || nresults != t->nresults || !vm
+                      || !code || code->nparam_slots != nargs || code->nresult_slots != nresults
+                      || !entry_has_room(vm, code)))
+        return call_general(store, func, args, nargs, results, nresults, trap);
+    moat__slot *fp = vm->stack_top;
+    const u8 *params = t->params;
+    for (size_t i = 0; i < nargs; i++) {
+        if (MOAT_UNLIKELY((u8)args[i].kind != params[i]))
+            return call_general(store, func, args, nargs, results, nresults, trap);
+        fp[i] = one_slot(&args[i]);
+    }
+    *trap = entry_run(vm, func->instance, code);
+    if (MOAT_LIKELY(!*trap)) {
+        fp = vm->stack_top; // as before the entry, and cheaper to reload than to keep
+        const u8 *rtypes = t->results;
+        for (size_t i = 0; i < nresults; i++)
+            one_val(fp[i], rtypes[i], &results[i]);
+    }
+    return NULL;
 }

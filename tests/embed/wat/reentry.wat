@@ -13,6 +13,10 @@
     (i32.div_u (i32.const 1) (local.get 0)))
   (func $trapping_inner (export "trapping_inner") (param i32) (result i32)
     (call $divide (local.get 0)))
+  ;; A guard-page fault (or a bounds check) inside a nested call.
+  (memory 1)
+  (func $oob_inner (export "oob_inner") (param i32) (result i32)
+    (i32.load (i32.add (local.get 0) (i32.const 70000))))
   ;; Calls the host's failing function from two frames deep.
   (func $fails (export "fails") (param i32)
     (call $fail (local.get 0)))
