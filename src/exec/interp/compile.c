@@ -108,6 +108,48 @@ static const struct memop_h memop_handlers[0x100][2] = {
 #include "exec/interp/ops_mem_op.inc"
 };
 
+// i32 add/and/or/xor with a shifted operand (ops_shifted.inc): [operator][shift].
+enum { ALU_I32_ADD, ALU_I32_AND, ALU_I32_OR, ALU_I32_XOR, ALU_NONE };
+enum { SH_I32_SHL, SH_I32_SHR_U, SH_I32_SHR_S, SH_I32_ROTL, SH_I32_ROTR, SH_NONE };
+#undef ALU_SHIFTED
+#define ALU_SHIFTED(NAME, SNAME, EXPR, SEXPR) [ALU_##NAME][SH_##SNAME] = H_##NAME##_##SNAME,
+static const u16 shifted_handlers[ALU_NONE][SH_NONE] = {
+#include "exec/interp/ops_shifted.inc"
+};
+#undef ALU_SHIFTED
+
+static u32 alu_index(u32 op) {
+    switch (op) {
+    case MOAT_OP_I32_ADD:
+        return ALU_I32_ADD;
+    case MOAT_OP_I32_AND:
+        return ALU_I32_AND;
+    case MOAT_OP_I32_OR:
+        return ALU_I32_OR;
+    case MOAT_OP_I32_XOR:
+        return ALU_I32_XOR;
+    default:
+        return ALU_NONE;
+    }
+}
+
+static u32 shift_index(u32 op) {
+    switch (op) {
+    case MOAT_OP_I32_SHL:
+        return SH_I32_SHL;
+    case MOAT_OP_I32_SHR_U:
+        return SH_I32_SHR_U;
+    case MOAT_OP_I32_SHR_S:
+        return SH_I32_SHR_S;
+    case MOAT_OP_I32_ROTL:
+        return SH_I32_ROTL;
+    case MOAT_OP_I32_ROTR:
+        return SH_I32_ROTR;
+    default:
+        return SH_NONE;
+    }
+}
+
 #undef BR_CMP
 #undef ADD_BR_CMP
 #define HANDLER(NAME, ...)
@@ -178,6 +220,7 @@ u32 moat__comp_label(struct comp *c) {
     c->last_copy = false;
     c->last_load_op = 0;
     c->last_memop = 0;
+    c->last_shift_op = 0;
     c->last_shl_imm = false;
     return c->len / 2;
 }
@@ -201,6 +244,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->last_copy = false;
     c->last_load_op = 0;
     c->last_memop = 0;
+    c->last_shift_op = 0;
     c->last_shl_imm = false;
     if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
         c->src[c->nsrc - 1].offset = c->cur_off;
@@ -857,10 +901,14 @@ static void op_local_set(struct comp *c, u32 index, bool tee) {
 
 // --- the translation loop ------------------------------------------------------------------
 
-// Drops the instructions from buffer index `s` on, and their backtrace entries.
+// Drops the instructions from buffer index `s` on, and their backtrace entries. What the
+// fusion flags said about the previous instruction no longer holds.
 static void drop_code(struct comp *c, u32 s) {
     c->len = s;
     c->last_dst = 0;
+    c->last_cmp_op = 0;
+    c->last_add_imm = c->last_add_slots = c->last_shl_imm = c->last_copy = false;
+    c->last_load_op = c->last_memop = c->last_shift_op = 0;
     while (c->nsrc && c->src[c->nsrc - 1].pos >= s / 2)
         c->nsrc--;
 }
@@ -889,6 +937,35 @@ static bool fuse_load_operand(struct comp *c, u32 op, const struct moat__opinfo 
     if (la) moat__comp_u32(c, imm);
     moat__comp_u32(c, offset);
     if (!la) c->last_memop = op;
+    return true;
+}
+
+// An i32 add/and/or/xor one of whose operands the previous instruction computed by a
+// shift or rotate by a constant: that instruction is removed and one handler does both.
+// Its source slot is still intact: nothing was emitted in between. Integer operators
+// commute, so the shifted value may be either operand.
+static bool fuse_shifted_operand(struct comp *c, u32 op) {
+    u32 alu = alu_index(op), pa = c->h - 2, pb = c->h - 1;
+    if (alu == ALU_NONE || !c->last_shift_op || !c->last_dst) return false;
+    u32 spos;
+    if (c->stack[pb].kind == K_TEMP && c->last_dst_slot == HOME(c, pb))
+        spos = pb;
+    else if (c->stack[pa].kind == K_TEMP && c->last_dst_slot == HOME(c, pa))
+        spos = pa;
+    else
+        return false;
+    u32 s = c->last_op_start; // shift _I: dst, x, k
+    u32 hid = shifted_handlers[alu][shift_index(c->last_shift_op)];
+    u32 x = c->buf[s + 3], k = c->buf[s + 4];
+    drop_code(c, s);
+    u32 a = moat__comp_slot_of(c, spos == pb ? pa : pb);
+    c->h -= 2;
+    u32 dst = moat__comp_push_temp(c, MOAT_VT_I32);
+    moat__comp_op(c, hid);
+    moat__comp_dst(c, dst);
+    moat__comp_u32(c, a);
+    moat__comp_u32(c, x);
+    moat__comp_u32(c, k);
     return true;
 }
 
@@ -964,9 +1041,11 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         }
         c->last_add_imm = op == MOAT_OP_I32_ADD;
         c->last_shl_imm = op == MOAT_OP_I32_SHL;
+        c->last_shift_op = shift_index(op) != SH_NONE ? op : 0;
         return;
     }
     if (fuse_load_operand(c, op, info)) return;
+    if (fuse_shifted_operand(c, op)) return;
     u32 b = moat__comp_pop(c);
     u32 a = moat__comp_pop(c);
     u32 dst = moat__comp_push_temp(c, info->result);

@@ -80,10 +80,11 @@ struct comp {
     u32 prev_op_start;   // last_op_start, last_add_imm, last_add_slots one instruction earlier
     bool prev_add_imm, prev_add_slots;
     bool last_shl_imm, prev_shl_imm; // I32_SHL_I (dst, a, imm), for scaled-index loads
-    bool last_copy;   // the previous instruction is a scalar COPY (a second one merges in)
-    u32 last_load_op; // wasm opcode when the previous instruction is a plain or _A load
-    bool last_load_a; // ... in the _A form
-    u32 last_memop;   // wasm opcode when the previous instruction is a float op's _L form
+    bool last_copy;    // the previous instruction is a scalar COPY (a second one merges in)
+    u32 last_load_op;  // wasm opcode when the previous instruction is a plain or _A load
+    bool last_load_a;  // ... in the _A form
+    u32 last_memop;    // wasm opcode when the previous instruction is a float op's _L form
+    u32 last_shift_op; // wasm opcode when the previous instruction is an i32 shift/rotate _I
     struct moat__code *result;
     jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
 };

@@ -161,6 +161,18 @@
     BIN_MEM_PAIR(NAME##_M, TM, TA, (u64)(u32)S(0) + OPND(2), 3, m = (TM)PUT_##TA(EXPR); \
                  memcpy(mem + ea, &m, sizeof m);)
 
+// i32 operator NAME whose second operand b is x shifted by the immediate k (SEXPR), named
+// NAME_SNAME: operands dst, a, x, k (ops_shifted.inc).
+#define ALU_SHIFTED(NAME, SNAME, EXPR, SEXPR) \
+    HANDLER(NAME##_##SNAME, {                 \
+        u32 a = (u32)S(1);                    \
+        u32 x = (u32)S(2);                    \
+        u32 k = OPND(3);                      \
+        u32 b = (SEXPR);                      \
+        S(0) = PUT_u32(EXPR);                 \
+        NEXT(4);                              \
+    })
+
 // SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
 // slot (when there is a result), the operand slots in push order, then immediates
 // (memarg offset, lane, or 16 bytes as 4 words). A v128 slot operand names two slots.
