@@ -65,6 +65,12 @@ else()
   set_tests_properties(spec.missing PROPERTIES LABELS spec)
 endif()
 
+# --- the interpreter's fused handlers and near misses, in both memory modes ------------
+add_test(NAME interp.fused COMMAND moat wast ${CMAKE_SOURCE_DIR}/tests/wast/interp_fused.wast)
+add_test(NAME interp.fused-bounds-checks
+         COMMAND moat wast --bounds-checks ${CMAKE_SOURCE_DIR}/tests/wast/interp_fused.wast)
+set_tests_properties(interp.fused interp.fused-bounds-checks PROPERTIES LABELS interp)
+
 # --- text format: every spec module wabt's wat2wasm accepts gives the same binary -----
 find_package(Python3 COMPONENTS Interpreter QUIET)
 if(Python3_FOUND AND IS_DIRECTORY ${MOAT_SPEC_DIR}/core)
