@@ -2,7 +2,9 @@
 // Copy-on-write memory images: a module's active data segments are written once into an
 // in-memory file, and each guard-mode instantiation maps that file privately over its
 // fresh memory instead of copying the bytes. Pages stay shared until the instance
-// writes them. Modules whose segments could trap, or depend on imports, copy as before.
+// writes them. A released memory goes back to the engine's pool still holding the image
+// (its written pages dropped), so the next instance of the module maps nothing at all
+// (rt/memory.c). Modules whose segments could trap, or depend on imports, copy as before.
 #include "rt/rt_internal.h"
 #include "util/error.h"
 #include "util/os.h"
@@ -58,9 +60,10 @@ static int image_build(moat_module *module) {
         }
     }
     moat__os_image_seal(fd);
-    module->image_fd = fd;
-    module->image_start = start;
-    module->image_len = end - start;
+    module->image.id = __atomic_add_fetch(&module->engine->last_image_id, 1, __ATOMIC_RELAXED);
+    module->image.fd = fd;
+    module->image.start = start;
+    module->image.len = end - start;
     return IMAGE_READY;
 }
 
@@ -77,18 +80,35 @@ static bool image_ready(moat_module *module) {
     return state == IMAGE_READY;
 }
 
+// Could a trap in the element segments leave a function of the instance reachable?
+static bool elems_reach_imported_table(const struct moat__module_ir *ir) {
+    for (u32 i = 0; i < ir->nelems; i++)
+        if (ir->elems[i].mode == MOAT__SEG_ACTIVE && ir->elems[i].table_index < ir->ntable_imports)
+            return true;
+    return false;
+}
+
+moat_memory *moat__image_memory_create(moat_instance *inst) {
+    const struct moat__module_ir *ir = inst->ir;
+    if (inst->store->engine->config.bounds_checks || ir->nmems != 1 || ir->nmem_imports != 0
+        || elems_reach_imported_table(ir) || !image_ready(inst->module))
+        return NULL;
+    return moat__memory_create_imaged(inst->store, &ir->mems[0], &inst->module->image);
+}
+
 bool moat__image_apply(moat_instance *inst, moat_error **err) {
     const struct moat__module_ir *ir = inst->ir;
     if (ir->nmems != 1 || ir->nmem_imports != 0 || !inst->mems[0]->guarded) return false;
     moat_memory *mem = inst->mems[0];
+    if (mem->image_id) return true;
     moat_module *module = inst->module;
-    if (!image_ready(module) || module->image_start + module->image_len > mem->size) return false;
+    const struct moat__image *image = &module->image;
+    if (!image_ready(module) || image->start + image->len > mem->size) return false;
     // The memory is fresh (nothing has run yet): its pages there are untouched zeros.
-    u8 *at = mem->base + module->image_start;
-    if (moat__os_image_map(module->image_fd, at, module->image_len)) return true;
+    u8 *at = mem->base + image->start;
+    if (moat__os_image_map(image->fd, at, image->len)) return true;
     // A failed MAP_FIXED may have unmapped the range: make it fresh zero pages again.
-    if (moat__os_decommit(at, module->image_len) && moat__os_commit(at, module->image_len))
-        return false;
+    if (moat__os_decommit(at, image->len) && moat__os_commit(at, image->len)) return false;
     *err = moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
                            "cannot map the initial contents of memory 0");
     return false;
@@ -96,11 +116,15 @@ bool moat__image_apply(moat_instance *inst, moat_error **err) {
 
 void moat__image_init(moat_module *module) {
     module->image_state = IMAGE_UNTRIED;
-    module->image_fd = -1;
+    module->image.fd = -1;
     pthread_mutex_init(&module->image_lock, NULL);
 }
 
 void moat__image_free(moat_module *module) {
-    if (module->image_state == IMAGE_READY) moat__os_image_close(module->image_fd);
+    if (module->image_state == IMAGE_READY) {
+        // Pooled memories still map the file: empty them, which frees its pages.
+        moat__memory_pool_forget(module->engine, module->image.id);
+        moat__os_image_close(module->image.fd);
+    }
     pthread_mutex_destroy(&module->image_lock);
 }

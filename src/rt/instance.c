@@ -258,8 +258,10 @@ static moat_error *build(moat_instance *inst, const moat_extern *imports) {
             return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
                                    "cannot allocate table %u (%llu elements)", i,
                                    (unsigned long long)ir->tables[i].limits.min);
-    for (u32 i = ir->nmem_imports; i < ir->nmems; i++)
-        if (!(inst->mems[i] = moat__memory_create(store, &ir->mems[i]))) {
+    for (u32 i = ir->nmem_imports; i < ir->nmems; i++) {
+        inst->mems[i] = i == 0 ? moat__image_memory_create(inst) : NULL;
+        if (!inst->mems[i]) inst->mems[i] = moat__memory_create(store, &ir->mems[i]);
+        if (!inst->mems[i]) {
             if (ir->mems[i].limits.min > store->max_memory_size / MOAT_PAGE_SIZE)
                 return moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,
                                        "memory %u needs %llu pages, more than the store's "
@@ -270,6 +272,7 @@ static moat_error *build(moat_instance *inst, const moat_extern *imports) {
                                    "cannot allocate memory %u (%llu pages)", i,
                                    (unsigned long long)ir->mems[i].limits.min);
         }
+    }
     for (u32 i = ir->nglobal_imports; i < ir->nglobals; i++) {
         moat_global *g =
             moat__global_create(store, ir->globals[i].valtype, ir->globals[i].is_mutable);

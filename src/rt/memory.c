@@ -24,53 +24,145 @@ static u64 effective_max_pages(const moat_store *store, const struct moat__memty
     return max > store_max ? store_max : max;
 }
 
-static void *reservation_acquire(moat_engine *engine) {
-    void *base = NULL;
+// Takes a reservation from the pool, preferring one that holds image `image_id` (then
+// *warm: the initial memory of that image is already in place), then an empty one; any
+// other is emptied first. Maps a new one when the pool has none. NULL on failure.
+static void *reservation_acquire(moat_engine *engine, u64 image_id, bool *warm) {
+    struct moat__reservation r = {NULL, 0, 0};
     pthread_mutex_lock(&engine->pool_lock);
-    if (engine->npooled) base = engine->pooled[--engine->npooled];
+    u32 n = engine->npooled, pick = n;
+    for (u32 i = n; i-- > 0;) { // newest first
+        u64 id = engine->pooled[i].image_id;
+        if (image_id && id == image_id) {
+            pick = i;
+            break;
+        }
+        if (pick == n || (id == 0 && engine->pooled[pick].image_id != 0)) pick = i;
+    }
+    if (pick < n) {
+        r = engine->pooled[pick];
+        engine->pooled[pick] = engine->pooled[--engine->npooled];
+    }
     pthread_mutex_unlock(&engine->pool_lock);
-    return base ? base : moat__os_reserve(GUARD_RESERVATION);
+    *warm = r.base && image_id && r.image_id == image_id;
+    if (*warm) return r.base;
+    if (r.base && !moat__os_decommit(r.base, r.used)) {
+        moat__os_release(r.base, GUARD_RESERVATION);
+        r.base = NULL;
+    }
+    return r.base ? r.base : moat__os_reserve(GUARD_RESERVATION);
 }
 
-// `used`: the bytes from `base` that may have been made accessible.
+static void reservation_put(moat_engine *engine, struct moat__reservation r) {
+    pthread_mutex_lock(&engine->pool_lock);
+    bool kept = engine->npooled < MOAT_RESERVATION_POOL;
+    if (kept) engine->pooled[engine->npooled++] = r;
+    pthread_mutex_unlock(&engine->pool_lock);
+    if (!kept) moat__os_release(r.base, GUARD_RESERVATION);
+}
+
+// Returns a reservation of which the first `used` bytes may be accessible, emptied.
 static void reservation_release(moat_engine *engine, void *base, u64 used) {
     if (!moat__os_decommit(base, used)) {
         moat__os_release(base, GUARD_RESERVATION);
         return;
     }
+    struct moat__reservation r = {base, 0, 0};
+    reservation_put(engine, r);
+}
+
+// A memory made from an image goes back as the image's fresh initial memory: growth
+// made inaccessible again, written pages dropped (MADV_DONTNEED: the image's pages
+// come back from the file, the others as zeros). Else, or if that fails, emptied.
+static void reservation_release_image(moat_engine *engine, moat_memory *mem) {
+    u64 keep = mem->image_size;
+    if ((mem->size == keep || moat__os_decommit(mem->base + keep, mem->size - keep))
+        && moat__os_discard(mem->base, keep)) {
+        struct moat__reservation r = {mem->base, mem->image_id, keep};
+        reservation_put(engine, r);
+    } else {
+        reservation_release(engine, mem->base, mem->size);
+    }
+}
+
+void moat__memory_pool_forget(moat_engine *engine, u64 image_id) {
     pthread_mutex_lock(&engine->pool_lock);
-    bool kept = engine->npooled < MOAT_RESERVATION_POOL;
-    if (kept) engine->pooled[engine->npooled++] = base;
+    for (u32 i = engine->npooled; i-- > 0;) {
+        struct moat__reservation *r = &engine->pooled[i];
+        if (r->image_id != image_id) continue;
+        if (moat__os_decommit(r->base, r->used)) {
+            r->image_id = r->used = 0;
+        } else {
+            moat__os_release(r->base, GUARD_RESERVATION);
+            *r = engine->pooled[--engine->npooled];
+        }
+    }
     pthread_mutex_unlock(&engine->pool_lock);
-    if (!kept) moat__os_release(base, GUARD_RESERVATION);
 }
 
 void moat__memory_pool_drain(moat_engine *engine) {
     for (u32 i = 0; i < engine->npooled; i++)
-        moat__os_release(engine->pooled[i], GUARD_RESERVATION);
+        moat__os_release(engine->pooled[i].base, GUARD_RESERVATION);
     engine->npooled = 0;
 }
 
 void moat__memory_free(moat_memory *mem) {
-    if (mem->guarded)
+    if (mem->guarded && mem->image_id)
+        reservation_release_image(mem->store->engine, mem);
+    else if (mem->guarded)
         reservation_release(mem->store->engine, mem->base, mem->size);
     else
         free(mem->base);
     free(mem);
 }
 
-moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type) {
+static moat_memory *memory_new(moat_store *store, const struct moat__memtype *type) {
+    if (type->limits.min > effective_max_pages(store, type)) return NULL;
     moat_memory *mem = calloc(1, sizeof *mem);
     if (!mem) return NULL;
     mem->store = store;
     mem->type.limits = moat__limits_public(type->limits);
     mem->max_pages = effective_max_pages(store, type);
-    u64 size = type->limits.min * MOAT_PAGE_SIZE;
-    if (type->limits.min > mem->max_pages) goto fail;
+    mem->size = type->limits.min * MOAT_PAGE_SIZE;
+    return mem;
+}
+
+moat_memory *moat__memory_create_imaged(moat_store *store, const struct moat__memtype *type,
+                                        const struct moat__image *image) {
+    moat_memory *mem = memory_new(store, type);
+    if (!mem) return NULL;
+    bool warm;
+    mem->base = reservation_acquire(store->engine, image->id, &warm);
+    if (!mem->base) goto fail;
+    mem->guarded = true;
+    mem->reserved = GUARD_RESERVATION;
+    if (!warm
+        && (!moat__os_commit(mem->base, mem->size)
+            || !moat__os_image_map(image->fd, mem->base + image->start, image->len))) {
+        reservation_release(store->engine, mem->base, mem->size);
+        goto fail;
+    }
+    mem->image_id = image->id;
+    mem->image_size = mem->size;
+    if (!moat__store_track(store, mem, MOAT_EXTERN_MEMORY)) {
+        moat__memory_free(mem);
+        return NULL;
+    }
+    return mem;
+fail:
+    free(mem);
+    return NULL;
+}
+
+moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type) {
+    moat_memory *mem = memory_new(store, type);
+    if (!mem) return NULL;
+    u64 size = mem->size;
     if (!store->engine->config.bounds_checks) {
         mem->guarded = true;
         mem->reserved = GUARD_RESERVATION;
-        mem->base = reservation_acquire(store->engine);
+        bool warm;
+        mem->base = reservation_acquire(store->engine, 0, &warm);
         if (!mem->base) goto fail;
         if (!moat__os_commit(mem->base, size)) {
             reservation_release(store->engine, mem->base, size);
@@ -82,7 +174,6 @@ moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *
         if (!mem->base) goto fail;
         mem->reserved = size;
     }
-    mem->size = size;
     if (!moat__store_track(store, mem, MOAT_EXTERN_MEMORY)) {
         moat__memory_free(mem);
         return NULL;

@@ -18,16 +18,27 @@ bool moat__store_track(moat_store *store, void *object, u8 kind);
 moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type);
 moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *type, void *init);
 moat_global *moat__global_create(moat_store *store, u8 valtype, bool is_mutable);
+// A guard-mode memory holding `image` from the start: from a pooled reservation that
+// already holds it (no system call), else mapped. NULL on any failure (the caller falls
+// back to moat__memory_create, which reports it).
+moat_memory *moat__memory_create_imaged(moat_store *store, const struct moat__memtype *type,
+                                        const struct moat__image *image);
 // Frees a memory; a guard-mode reservation goes back to the engine's pool.
 void moat__memory_free(moat_memory *mem);
+// Empties the pooled reservations that hold image `image_id` (its module is freed).
+void moat__memory_pool_forget(moat_engine *engine, u64 image_id);
 // Releases the engine's pooled reservations (moat_engine_delete).
 void moat__memory_pool_drain(moat_engine *engine);
 
-// Copy-on-write memory images (rt/image.c). moat__image_apply writes the active data
-// segments of `inst` by mapping its module's image over memory 0, building the image on
-// first use. Returns true when done so; false when the module has no image (the caller
-// copies the segments) or the mapping failed and left zero pages (likewise). *err is set
-// only when the memory could not be restored.
+// Copy-on-write memory images (rt/image.c), built on first use.
+// moat__image_memory_create makes memory 0 of `inst` with the image in place when that
+// cannot be observed before the data segments would be written (no active element
+// segment into an imported table, which a trap could leave holding a function of the
+// failed instance); NULL otherwise. moat__image_apply is the data segments' step: true
+// if memory 0 holds the image (already, or mapped now); false when the module has none
+// or the mapping failed and left zero pages (the caller copies the segments). *err is
+// set only when the memory could not be restored.
+moat_memory *moat__image_memory_create(moat_instance *inst);
 bool moat__image_apply(moat_instance *inst, moat_error **err);
 void moat__image_init(moat_module *module);
 void moat__image_free(moat_module *module);

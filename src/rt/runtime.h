@@ -39,12 +39,27 @@ struct moat_config {
 // 8 GiB per memory costs more than resetting the few pages a memory touched.
 #define MOAT_RESERVATION_POOL 32
 
+struct moat__reservation {
+    void *base;
+    u64 image_id; // 0: all inaccessible; else [0, used) holds that image's initial memory
+    u64 used;     // bytes from base that are accessible
+};
+
+// A module's copy-on-write image of memory 0 (rt/image.c): `fd` holds the bytes of
+// [start, start + len) of the initial memory; `id` is unique in the engine (never 0).
+struct moat__image {
+    u64 id;
+    int fd;
+    u64 start, len;
+};
+
 struct moat_engine {
     struct moat_config config;
     pthread_mutex_t lock; // guards the type registry
     pthread_mutex_t pool_lock;
     u32 npooled;
-    void *pooled[MOAT_RESERVATION_POOL]; // inaccessible, zero reservations
+    struct moat__reservation pooled[MOAT_RESERVATION_POOL];
+    u64 last_image_id; // atomic
     u32 ntypes, cap_types;
     struct moat__functype *types; // canonical function types; id = index
     u32 *index, index_cap;        // hash index over types (rt/engine.c)
@@ -74,8 +89,7 @@ struct moat_module {
     // in bounds. image_state: 0 = not tried, 1 = ready, 2 = none (copy the segments).
     int image_state; // read with acquire, written under image_lock
     pthread_mutex_t image_lock;
-    int image_fd;
-    u64 image_start, image_len; // byte range of the memory the image covers
+    struct moat__image image;
 };
 
 struct moat_func {
@@ -95,10 +109,12 @@ struct moat_func {
 
 struct moat_memory {
     u8 *base;
-    u64 size;      // bytes currently accessible
-    u64 max_pages; // effective maximum (declared max or the 4 GiB limit)
-    u64 reserved;  // bytes of address space reserved (guard mode) or allocated
-    bool guarded;  // reservation covers every u32 address + u32 offset: no checks needed
+    u64 size;       // bytes currently accessible
+    u64 max_pages;  // effective maximum (declared max or the 4 GiB limit)
+    u64 reserved;   // bytes of address space reserved (guard mode) or allocated
+    bool guarded;   // reservation covers every u32 address + u32 offset: no checks needed
+    u64 image_id;   // guarded: made holding this module image (0: none), at ...
+    u64 image_size; // ... this size: released, it is reset to that for the image's reuse
     moat_memorytype type;
     moat_store *store;
 };

@@ -30,6 +30,10 @@ bool moat__os_decommit(void *addr, size_t size) {
     return p == addr;
 }
 
+bool moat__os_discard(void *addr, size_t size) {
+    return size == 0 || madvise(addr, size, MADV_DONTNEED) == 0;
+}
+
 void moat__os_release(void *addr, size_t size) {
     if (addr) munmap(addr, size);
 }

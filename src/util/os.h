@@ -13,6 +13,9 @@ bool moat__os_commit(void *addr, size_t size);
 // Makes [addr, addr+size) inaccessible again and drops its contents (and any file
 // mapped there), so the reservation can be reused as if fresh. False on failure.
 bool moat__os_decommit(void *addr, size_t size);
+// Drops the pages of [addr, addr+size), which stays accessible: anonymous pages read as
+// zeros again, pages of a private file mapping as the file's. False on failure.
+bool moat__os_discard(void *addr, size_t size);
 // Releases a reservation made by moat__os_reserve.
 void moat__os_release(void *addr, size_t size);
 

@@ -19,8 +19,10 @@
 #define SEG3_AT  20000u // overlaps the end of segment 1: the later segment wins
 #define SEG3_LEN 200u
 
+static unsigned variant; // image_module() and fill_expected(): 0 or 1, two contents
+
 static uint8_t seg_byte(unsigned seg, uint32_t i) {
-    return (uint8_t)((i * 2654435761u >> 24) + seg * 77u) | 1u; // never 0
+    return (uint8_t)((i * 2654435761u >> 24) + seg * 77u + variant * 5u) | 1u; // never 0
 }
 
 // Text of `(data (OFFSET) "...")` with SEG_LEN-style content of segment `seg`.
@@ -146,6 +148,8 @@ static void check_fresh(moat_instance *inst) {
     CHECK_EQ_INT(call_i32(inst, "size", NULL, 0), PAGES);
     moat_val a = {.kind = MOAT_I32, .of.i32 = SEG2_AT + 5};
     CHECK_EQ_INT(call_i32(inst, "load", &a, 1), expected[SEG2_AT + 5]);
+    moat_val past = {.kind = MOAT_I32, .of.i32 = PAGES * PAGE};
+    CHECK_EQ_INT(call_i32(inst, "load", &past, 1), -98); // traps
 }
 
 // Dirties everything an instance can reach: all pages (host and wasm writes), and grown
@@ -157,6 +161,7 @@ static void scribble(moat_instance *inst) {
     memset(moat_memory_data(mem), 0xAB, PAGES * PAGE);
     moat_val two = {.kind = MOAT_I32, .of.i32 = 2};
     CHECK_EQ_INT(call_i32(inst, "grow", &two, 1), PAGES);
+    CHECK(all_zero(moat_memory_data(mem) + PAGES * PAGE, 2 * PAGE));
     memset(moat_memory_data(mem) + PAGES * PAGE, 0xCD, 2 * PAGE);
 }
 
@@ -382,6 +387,53 @@ static void test_elem_trap_first(moat_engine *engine) {
     moat_module_delete(module);
 }
 
+// Two modules with different images, and plain memories, taking turns with the pool;
+// modules deleted while the pool still holds their images.
+static void test_alternate(moat_engine *engine) {
+    for (int round = 0; round < 6; round++) {
+        moat_module *modules[2];
+        for (variant = 0; variant < 2; variant++)
+            modules[variant] = image_module(engine);
+        for (int i = 0; i < 12; i++) {
+            variant = (unsigned)(i * 7 / 3 + round) % 2;
+            fill_expected();
+            moat_store *store = moat_store_new(engine);
+            moat_trap *trap;
+            moat_instance *inst = instantiate(store, modules[variant], NULL, 0, &trap);
+            CHECK(inst != NULL);
+            if (inst) {
+                check_fresh(inst);
+                scribble(inst);
+            }
+            if (i % 3 == 0) { // a memory of no module takes a reservation too
+                moat_memorytype mt = {{2, 0, false}};
+                moat_memory *mem = NULL;
+                moat_error *err = moat_memory_new(store, &mt, &mem);
+                CHECK(!err && mem && all_zero(moat_memory_data(mem), 2 * PAGE));
+                if (mem) memset(moat_memory_data(mem), 0x99, 2 * PAGE);
+                if (err) moat_error_delete(err);
+            }
+            moat_store_delete(store);
+        }
+        moat_module_delete(modules[0]);
+        moat_module_delete(modules[1]);
+    }
+    variant = 0;
+    fill_expected();
+}
+
+// Lines of /proc/self/maps that map an image file (-1 without /proc).
+static int image_mappings(void) {
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f) return -1;
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, "moat-memory-image")) n++;
+    fclose(f);
+    return n;
+}
+
 struct thread_arg {
     moat_engine *engine;
     moat_module *module;
@@ -453,6 +505,10 @@ static void run_all(bool bounds_checks) {
     test_out_of_bounds(engine);
     test_elem_trap_first(engine);
     test_threads(engine);
+    test_alternate(engine);
+    // Every module is gone: no pooled memory may still map one's image.
+    int maps = image_mappings();
+    CHECK(maps <= 0);
     moat_engine_delete(engine);
     CHECK_EQ_INT(count_fds(), fds); // every image's descriptor closed with its module
 }
