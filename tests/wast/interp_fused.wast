@@ -49,6 +49,15 @@
     f64.add
     f64.store
     (f64.load (i32.sub (local.get 0) (i32.const 8))))
+  (func (export "i32_load_first") (param i32 i32) (result i32)
+    (i32.xor (i32.load offset=4 (local.get 0)) (local.get 1)))
+  (func (export "i32_sub_load") (param i32 i32) (result i32)
+    (i32.sub (local.get 1) (i32.load (i32.add (local.get 0) (i32.const 4)))))
+  (func (export "i32_load_sub") (param i32 i32) (result i32)
+    (i32.sub (i32.load (local.get 0)) (local.get 1)))
+  (func (export "i32_rmw_or") (param i32 i32) (result i32)
+    (i32.store offset=8 (local.get 0) (i32.or (local.get 1) (i32.load offset=8 (local.get 0))))
+    (i32.load offset=8 (local.get 0)))
   (func (export "set") (param i32 f64) (f64.store (local.get 0) (local.get 1)))
   (func (export "set32") (param i32 f32) (f32.store (local.get 0) (local.get 1)))
 
@@ -128,6 +137,13 @@
 (assert_trap (invoke "rmw_add" (i32.const 65529) (f64.const 0)) "out of bounds memory access")
 (assert_trap (invoke "rmw_sub_f32" (i32.const 65529) (f32.const 0)) "out of bounds memory access")
 
+(assert_return (invoke "i32_rmw_or" (i32.const 200) (i32.const 0x0f)) (i32.const 0x0f))
+(assert_return (invoke "i32_rmw_or" (i32.const 200) (i32.const 0xf0)) (i32.const 0xff))
+(assert_return (invoke "i32_load_first" (i32.const 204) (i32.const 0x101)) (i32.const 0x1fe))
+(assert_return (invoke "i32_sub_load" (i32.const 204) (i32.const 0x100)) (i32.const 1))
+(assert_return (invoke "i32_load_sub" (i32.const 208) (i32.const 0x100)) (i32.const -1))
+(assert_trap (invoke "i32_rmw_or" (i32.const 65528) (i32.const 0)) "out of bounds memory access")
+(assert_trap (invoke "i32_load_first" (i32.const -4) (i32.const 0)) "out of bounds memory access")
 (assert_return (invoke "sigma" (i32.const 0x12345678)) (i32.const 0xb7490929))
 (assert_return (invoke "shifted_first" (i32.const -64) (i32.const 1)) (i32.const -7))
 (assert_return (invoke "shifted_or" (i32.const 0x1234) (i32.const 0x56)) (i32.const 0x123456))

@@ -913,21 +913,47 @@ static void drop_code(struct comp *c, u32 s) {
         c->nsrc--;
 }
 
-// A float add/sub/mul whose second operand was just loaded into its temporary: the load
-// is removed and the operator reads memory itself (NAME_L, NAME_LA).
+// The load and store opcodes of a value type's full width (i32, f32, f64 here).
+static u32 load_op_of(u8 type) {
+    return type == MOAT_VT_I32   ? MOAT_OP_I32_LOAD
+           : type == MOAT_VT_F32 ? MOAT_OP_F32_LOAD
+                                 : MOAT_OP_F64_LOAD;
+}
+
+static u32 store_op_of(u8 type) {
+    return type == MOAT_VT_I32   ? MOAT_OP_I32_STORE
+           : type == MOAT_VT_F32 ? MOAT_OP_F32_STORE
+                                 : MOAT_OP_F64_STORE;
+}
+
+// A binary operator of ops_mem_op.inc whose second operand was just loaded into its
+// temporary: the load is removed and the operator reads memory itself (NAME_L, NAME_LA).
+// Integer operators commute, so for them the loaded value may also be the first operand
+// when the second is a local (nothing emitted after the load).
 static bool fuse_load_operand(struct comp *c, u32 op, const struct moat__opinfo *info) {
-    u32 pb = c->h - 1;
+    u32 pa = c->h - 2, pb = c->h - 1;
     if (!c->last_load_op || op >= 0x100 || !memop_handlers[op][0].l || !c->last_dst
-        || c->stack[pb].kind != K_TEMP || c->last_dst_slot != HOME(c, pb))
+        || c->last_load_op != load_op_of(info->params[0]))
         return false;
-    u32 want = info->params[0] == MOAT_VT_F64 ? MOAT_OP_F64_LOAD : MOAT_OP_F32_LOAD;
-    if (c->last_load_op != want) return false;
+    bool swap = false;
+    if (c->stack[pb].kind != K_TEMP || c->last_dst_slot != HOME(c, pb)) {
+        swap = info->params[0] == MOAT_VT_I32 && op != MOAT_OP_I32_SUB
+               && c->stack[pa].kind == K_TEMP && c->last_dst_slot == HOME(c, pa)
+               && c->stack[pb].kind == K_LOCAL;
+        if (!swap) return false;
+    }
     u32 s = c->last_op_start;
     bool la = c->last_load_a;
     u32 base = c->buf[s + 3], imm = c->buf[s + 4], offset = c->buf[s + (la ? 5 : 4)];
     drop_code(c, s);
-    c->h--;
-    u32 a = moat__comp_pop(c);
+    u32 a;
+    if (swap) {
+        a = moat__comp_slot_of(c, pb);
+        c->h -= 2;
+    } else {
+        c->h--;
+        a = moat__comp_pop(c);
+    }
     u32 dst = moat__comp_push_temp(c, info->result);
     const struct memop_h *mh = &memop_handlers[op][c->checked];
     moat__comp_op(c, la ? mh->la : mh->l);
@@ -976,7 +1002,7 @@ static bool fuse_rmw(struct comp *c, u32 op, u32 offset) {
     u32 mop = c->last_memop, top = c->h - 1;
     if (!mop || !c->last_dst || c->stack[top].kind != K_TEMP || c->last_dst_slot != HOME(c, top))
         return false;
-    u32 want = moat__opinfo(mop)->params[0] == MOAT_VT_F64 ? MOAT_OP_F64_STORE : MOAT_OP_F32_STORE;
+    u32 want = store_op_of(moat__opinfo(mop)->params[0]);
     u32 s = c->last_op_start; // NAME_L: dst, a, addr, offset
     if (op != want || c->stack[top - 1].kind != K_LOCAL || c->stack[top - 1].local != c->buf[s + 4]
         || c->buf[s + 5] != offset)
