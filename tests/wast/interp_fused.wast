@@ -72,6 +72,17 @@
   (func (export "shifted_and_rotr") (param i32 i32) (result i32)
     (i32.and (local.get 1) (i32.rotr (i32.add (local.get 0) (local.get 1)) (i32.const 4))))
 
+;; Chains of two f64 operators (F64_<N1>_<N2>[_R]): rounded after each, never fused.
+  (func (export "mul_sub") (param f64 f64 f64) (result f64)
+    (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "sub_mul_r") (param f64 f64 f64) (result f64)
+    (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "chain3") (param f64 f64 f64) (result f64)
+    (f64.sub (f64.add (local.get 0) (f64.mul (local.get 1) (local.get 1)))
+             (f64.sub (local.get 2) (local.get 0))))
+  (func (export "chain_temps") (param f64 f64) (result f64)
+    (f64.mul (f64.add (local.get 0) (local.get 1)) (f64.sub (local.get 0) (local.get 1))))
+
   ;; Locals still zero from the entry; a result written straight into slot 0.
   (func $dirty (param i32) (result i32) (local i32 i32 i32 i32 i32)
     (local.set 1 (local.get 0)) (local.set 2 (local.get 0)) (local.set 3 (local.get 0))
@@ -149,6 +160,12 @@
 (assert_return (invoke "shifted_or" (i32.const 0x1234) (i32.const 0x56)) (i32.const 0x123456))
 (assert_return (invoke "shifted_and_rotr" (i32.const 0xf0) (i32.const 0x0f)) (i32.const 0x0f))
 
+(assert_return (invoke "mul_sub" (f64.const 0x1.00000004p+0) (f64.const 0x1.fffffff8p-1) (f64.const 1)) (f64.const 0))
+(assert_return (invoke "sub_mul_r" (f64.const 0x1.00000004p+0) (f64.const 0x1.fffffff8p-1) (f64.const 1)) (f64.const 0))
+(assert_return (invoke "sub_mul_r" (f64.const 2) (f64.const 3) (f64.const 1)) (f64.const -5))
+(assert_return (invoke "mul_sub" (f64.const 2) (f64.const 3) (f64.const 1)) (f64.const 5))
+(assert_return (invoke "chain3" (f64.const 1) (f64.const 3) (f64.const 4)) (f64.const 7))
+(assert_return (invoke "chain_temps" (f64.const 5) (f64.const 3)) (f64.const 16))
 (assert_return (invoke "zeros" (i32.const 7)) (i32.const 0))
 (assert_return (invoke "ret_sub" (i32.const 3) (i32.const 10)) (i32.const 7))
 (assert_return (invoke "ret_early" (i32.const 3) (i32.const 10)) (i32.const 30))

@@ -118,6 +118,22 @@ static const u16 shifted_handlers[ALU_NONE][SH_NONE] = {
 };
 #undef ALU_SHIFTED
 
+// Chains of two f64 add/sub/mul (ops_chain.inc): [first][second][chained value second].
+enum { FOP_ADD, FOP_SUB, FOP_MUL, FOP_NONE };
+#undef F64_CHAIN
+#define F64_CHAIN(N1, N2, E1, E2) [FOP_##N1][FOP_##N2] = {H_F64_##N1##_##N2, H_F64_##N1##_##N2##_R},
+static const u16 chain_handlers[FOP_NONE][FOP_NONE][2] = {
+#include "exec/interp/ops_chain.inc"
+};
+#undef F64_CHAIN
+
+static u32 fop_index(u32 op) {
+    return op == MOAT_OP_F64_ADD   ? FOP_ADD
+           : op == MOAT_OP_F64_SUB ? FOP_SUB
+           : op == MOAT_OP_F64_MUL ? FOP_MUL
+                                   : FOP_NONE;
+}
+
 static u32 alu_index(u32 op) {
     switch (op) {
     case MOAT_OP_I32_ADD:
@@ -221,6 +237,7 @@ u32 moat__comp_label(struct comp *c) {
     c->last_load_op = 0;
     c->last_memop = 0;
     c->last_shift_op = 0;
+    c->last_fop = 0;
     c->last_shl_imm = false;
     return c->len / 2;
 }
@@ -245,6 +262,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->last_load_op = 0;
     c->last_memop = 0;
     c->last_shift_op = 0;
+    c->last_fop = 0;
     c->last_shl_imm = false;
     if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
         c->src[c->nsrc - 1].offset = c->cur_off;
@@ -908,7 +926,7 @@ static void drop_code(struct comp *c, u32 s) {
     c->last_dst = 0;
     c->last_cmp_op = 0;
     c->last_add_imm = c->last_add_slots = c->last_shl_imm = c->last_copy = false;
-    c->last_load_op = c->last_memop = c->last_shift_op = 0;
+    c->last_load_op = c->last_memop = c->last_shift_op = c->last_fop = 0;
     while (c->nsrc && c->src[c->nsrc - 1].pos >= s / 2)
         c->nsrc--;
 }
@@ -995,6 +1013,36 @@ static bool fuse_shifted_operand(struct comp *c, u32 op) {
     return true;
 }
 
+// An f64 add/sub/mul one of whose operands the previous f64 add/sub/mul (of two slots)
+// just computed into its temporary: one handler computes both, in the same order and
+// with the same rounding. The other operand is a local or temporary untouched since.
+static bool fuse_chain(struct comp *c, u32 op) {
+    u32 n2 = fop_index(op), pa = c->h - 2, pb = c->h - 1;
+    if (n2 == FOP_NONE || !c->last_fop || !c->last_dst) return false;
+    bool second; // the chained value is the second operand
+    if (c->stack[pb].kind == K_TEMP && c->last_dst_slot == HOME(c, pb)
+        && c->stack[pa].kind != K_CONST)
+        second = true;
+    else if (c->stack[pa].kind == K_TEMP && c->last_dst_slot == HOME(c, pa)
+             && c->stack[pb].kind == K_LOCAL)
+        second = false;
+    else
+        return false;
+    u32 s = c->last_op_start; // dst, x, y
+    u32 hid = chain_handlers[fop_index(c->last_fop)][n2][second];
+    u32 x = c->buf[s + 3], y = c->buf[s + 4];
+    drop_code(c, s);
+    u32 z = moat__comp_slot_of(c, second ? pa : pb);
+    c->h -= 2;
+    u32 dst = moat__comp_push_temp(c, MOAT_VT_F64);
+    moat__comp_op(c, hid);
+    moat__comp_dst(c, dst);
+    moat__comp_u32(c, x);
+    moat__comp_u32(c, y);
+    moat__comp_u32(c, z);
+    return true;
+}
+
 // A store of a NAME_L result to the address its operand came from (`c[j] += x`): one
 // read-modify-write NAME_M. The address entry names the load's address slot only if it is
 // the same local, unchanged since (a local.set in between would have copied it out).
@@ -1072,6 +1120,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
     }
     if (fuse_load_operand(c, op, info)) return;
     if (fuse_shifted_operand(c, op)) return;
+    if (fuse_chain(c, op)) return;
     u32 b = moat__comp_pop(c);
     u32 a = moat__comp_pop(c);
     u32 dst = moat__comp_push_temp(c, info->result);
@@ -1084,6 +1133,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         c->last_cmp_imm = false;
     }
     c->last_add_slots = op == MOAT_OP_I32_ADD;
+    c->last_fop = fop_index(op) != FOP_NONE ? op : 0;
 }
 
 // After take_add_imm removed an I32_ADD_I whose base is `base`: if the instruction

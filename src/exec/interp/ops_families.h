@@ -173,6 +173,27 @@
         NEXT(4);                              \
     })
 
+// Two f64 operators in a row: t = x E1 y, then E2 on operands p, q. F64_<N1>_<N2> has the
+// chained t as p and the slot z as q; F64_<N1>_<N2>_R has z as p and t as q. Operands:
+// dst, x, y, z (ops_chain.inc).
+#define F64_CHAIN(N1, N2, E1, E2)  \
+    HANDLER(F64_##N1##_##N2, {     \
+        f64 x = GET_f64(S(1));     \
+        f64 y = GET_f64(S(2));     \
+        f64 p = E1;                \
+        f64 q = GET_f64(S(3));     \
+        S(0) = PUT_f64(E2);        \
+        NEXT(4);                   \
+    })                             \
+    HANDLER(F64_##N1##_##N2##_R, { \
+        f64 x = GET_f64(S(1));     \
+        f64 y = GET_f64(S(2));     \
+        f64 q = E1;                \
+        f64 p = GET_f64(S(3));     \
+        S(0) = PUT_f64(E2);        \
+        NEXT(4);                   \
+    })
+
 // SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
 // slot (when there is a result), the operand slots in push order, then immediates
 // (memarg offset, lane, or 16 bytes as 4 words). A v128 slot operand names two slots.
