@@ -106,7 +106,10 @@ bool moat__image_apply(moat_instance *inst, moat_error **err) {
     if (!image_ready(module) || image->start + image->len > mem->size) return false;
     // The memory is fresh (nothing has run yet): its pages there are untouched zeros.
     u8 *at = mem->base + image->start;
-    if (moat__os_image_map(image->fd, at, image->len)) return true;
+    if (moat__os_image_map(image->fd, at, image->len)) {
+        mem->image_id = image->id; // released, it is reset to the image, not to zeros
+        return true;
+    }
     // A failed MAP_FIXED may have unmapped the range: make it fresh zero pages again.
     if (moat__os_decommit(at, image->len) && moat__os_commit(at, image->len)) return false;
     *err = moat__error_new(MOAT_ERROR_RESOURCE, MOAT_NO_OFFSET,

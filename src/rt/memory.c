@@ -2,9 +2,9 @@
 // Linear memories. Guard mode (default) reserves 8 GiB + a guard page of address space
 // so that any u32 address plus u32 offset lands inside the reservation: compiled code
 // needs no bounds checks and the pages past `size` fault into a trap. Released
-// reservations are reset (their pages dropped, made inaccessible again) and pooled in
-// the engine for the next memory. Bounds-check mode allocates exactly `size` bytes and
-// the interpreter checks every access.
+// reservations are reset to their initial state (written pages dropped, growth made
+// inaccessible again) and pooled in the engine for the next memory of that size. Bounds-check mode
+// allocates exactly `size` bytes and the interpreter checks every access.
 #include "rt/rt_internal.h"
 #include "util/error.h"
 #include "util/os.h"
@@ -24,27 +24,28 @@ static u64 effective_max_pages(const moat_store *store, const struct moat__memty
     return max > store_max ? store_max : max;
 }
 
-// Takes a reservation from the pool, preferring one that holds image `image_id` (then
-// *warm: the initial memory of that image is already in place), then an empty one; any
-// other is emptied first. Maps a new one when the pool has none. NULL on failure.
-static void *reservation_acquire(moat_engine *engine, u64 image_id, bool *warm) {
+// Takes a reservation from the pool for a memory of `size` bytes: preferably one whose
+// first `size` bytes are accessible and hold image `image_id` (0: zeros), then *warm
+// and there is nothing to do; else an empty one; else any other, emptied first. Maps a
+// new one when the pool has none. NULL on failure.
+static void *reservation_acquire(moat_engine *engine, u64 image_id, u64 size, bool *warm) {
     struct moat__reservation r = {NULL, 0, 0};
     pthread_mutex_lock(&engine->pool_lock);
     u32 n = engine->npooled, pick = n;
     for (u32 i = n; i-- > 0;) { // newest first
-        u64 id = engine->pooled[i].image_id;
-        if (image_id && id == image_id) {
+        const struct moat__reservation *p = &engine->pooled[i];
+        if (p->image_id == image_id && p->used == size) {
             pick = i;
             break;
         }
-        if (pick == n || (id == 0 && engine->pooled[pick].image_id != 0)) pick = i;
+        if (pick == n || (p->used == 0 && engine->pooled[pick].used != 0)) pick = i;
     }
     if (pick < n) {
         r = engine->pooled[pick];
         engine->pooled[pick] = engine->pooled[--engine->npooled];
     }
     pthread_mutex_unlock(&engine->pool_lock);
-    *warm = r.base && image_id && r.image_id == image_id;
+    *warm = r.base && r.image_id == image_id && r.used == size;
     if (*warm) return r.base;
     if (r.base && !moat__os_decommit(r.base, r.used)) {
         moat__os_release(r.base, GUARD_RESERVATION);
@@ -71,11 +72,12 @@ static void reservation_release(moat_engine *engine, void *base, u64 used) {
     reservation_put(engine, r);
 }
 
-// A memory made from an image goes back as the image's fresh initial memory: growth
-// made inaccessible again, written pages dropped (MADV_DONTNEED: the image's pages
-// come back from the file, the others as zeros). Else, or if that fails, emptied.
-static void reservation_release_image(moat_engine *engine, moat_memory *mem) {
-    u64 keep = mem->image_size;
+// A released memory goes back as it was created, for the next memory of that size and
+// image: growth made inaccessible again, written pages dropped (MADV_DONTNEED: pages of
+// the image come back from its file, the others as zeros). Else, or if that fails,
+// emptied.
+static void memory_release(moat_engine *engine, moat_memory *mem) {
+    u64 keep = mem->initial_size;
     if ((mem->size == keep || moat__os_decommit(mem->base + keep, mem->size - keep))
         && moat__os_discard(mem->base, keep)) {
         struct moat__reservation r = {mem->base, mem->image_id, keep};
@@ -107,10 +109,8 @@ void moat__memory_pool_drain(moat_engine *engine) {
 }
 
 void moat__memory_free(moat_memory *mem) {
-    if (mem->guarded && mem->image_id)
-        reservation_release_image(mem->store->engine, mem);
-    else if (mem->guarded)
-        reservation_release(mem->store->engine, mem->base, mem->size);
+    if (mem->guarded)
+        memory_release(mem->store->engine, mem);
     else
         free(mem->base);
     free(mem);
@@ -123,7 +123,7 @@ static moat_memory *memory_new(moat_store *store, const struct moat__memtype *ty
     mem->store = store;
     mem->type.limits = moat__limits_public(type->limits);
     mem->max_pages = effective_max_pages(store, type);
-    mem->size = type->limits.min * MOAT_PAGE_SIZE;
+    mem->size = mem->initial_size = type->limits.min * MOAT_PAGE_SIZE;
     return mem;
 }
 
@@ -132,7 +132,7 @@ moat_memory *moat__memory_create_imaged(moat_store *store, const struct moat__me
     moat_memory *mem = memory_new(store, type);
     if (!mem) return NULL;
     bool warm;
-    mem->base = reservation_acquire(store->engine, image->id, &warm);
+    mem->base = reservation_acquire(store->engine, image->id, mem->size, &warm);
     if (!mem->base) goto fail;
     mem->guarded = true;
     mem->reserved = GUARD_RESERVATION;
@@ -143,7 +143,6 @@ moat_memory *moat__memory_create_imaged(moat_store *store, const struct moat__me
         goto fail;
     }
     mem->image_id = image->id;
-    mem->image_size = mem->size;
     if (!moat__store_track(store, mem, MOAT_EXTERN_MEMORY)) {
         moat__memory_free(mem);
         return NULL;
@@ -162,9 +161,9 @@ moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *
         mem->guarded = true;
         mem->reserved = GUARD_RESERVATION;
         bool warm;
-        mem->base = reservation_acquire(store->engine, 0, &warm);
+        mem->base = reservation_acquire(store->engine, 0, size, &warm);
         if (!mem->base) goto fail;
-        if (!moat__os_commit(mem->base, size)) {
+        if (!warm && !moat__os_commit(mem->base, size)) {
             reservation_release(store->engine, mem->base, size);
             goto fail;
         }

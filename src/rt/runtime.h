@@ -41,8 +41,8 @@ struct moat_config {
 
 struct moat__reservation {
     void *base;
-    u64 image_id; // 0: all inaccessible; else [0, used) holds that image's initial memory
-    u64 used;     // bytes from base that are accessible
+    u64 image_id; // [0, used) is accessible and holds this image (0: zeros) ...
+    u64 used;     // ... the rest is inaccessible; used 0: empty
 };
 
 // A module's copy-on-write image of memory 0 (rt/image.c): `fd` holds the bytes of
@@ -109,12 +109,12 @@ struct moat_func {
 
 struct moat_memory {
     u8 *base;
-    u64 size;       // bytes currently accessible
-    u64 max_pages;  // effective maximum (declared max or the 4 GiB limit)
-    u64 reserved;   // bytes of address space reserved (guard mode) or allocated
-    bool guarded;   // reservation covers every u32 address + u32 offset: no checks needed
-    u64 image_id;   // guarded: made holding this module image (0: none), at ...
-    u64 image_size; // ... this size: released, it is reset to that for the image's reuse
+    u64 size;         // bytes currently accessible
+    u64 max_pages;    // effective maximum (declared max or the 4 GiB limit)
+    u64 reserved;     // bytes of address space reserved (guard mode) or allocated
+    bool guarded;     // reservation covers every u32 address + u32 offset: no checks needed
+    u64 initial_size; // guarded: released, the memory is reset to this size and to ...
+    u64 image_id;     // ... this module image (0: zeros) for the next such memory
     moat_memorytype type;
     moat_store *store;
 };

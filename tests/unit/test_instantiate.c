@@ -434,6 +434,50 @@ static int image_mappings(void) {
     return n;
 }
 
+// The same with no trap: the image is mapped at the data segments' step. Released, the
+// memory must not come back with the image's bytes for a memory of no module.
+static void test_elem_then_data(moat_engine *engine) {
+    char *t = text_buf();
+    size_t n = (size_t)sprintf(t, "(module (import \"env\" \"tab\" (table 1 funcref))\n"
+                                  "(memory (export \"memory\") 1)\n"
+                                  "(func $peek (result i32) i32.const 0 i32.load8_u)\n"
+                                  "(elem (i32.const 0) $peek)\n");
+    n += put_data(t + n, "i32.const 0", 1, SEG_LEN);
+    sprintf(t + n, ")");
+    moat_module *module = compile(engine, t);
+    free(t);
+    CHECK(module != NULL);
+    for (int round = 0; module && round < 4; round++) {
+        moat_store *store = moat_store_new(engine);
+        moat_tabletype tt = {.elem = MOAT_FUNCREF, .limits = {1, 0, false}};
+        moat_val null = {.kind = MOAT_FUNCREF, .of.funcref = NULL};
+        moat_table *table = NULL;
+        moat_error *err = moat_table_new(store, &tt, &null, &table);
+        CHECK(!err);
+        moat_extern imp = {.kind = MOAT_EXTERN_TABLE, .of.table = table};
+        moat_trap *trap;
+        moat_instance *inst = err ? NULL : instantiate(store, module, &imp, 1, &trap);
+        CHECK(inst != NULL);
+        moat_memory *mem = inst ? memory_of(inst) : NULL;
+        if (mem) {
+            const uint8_t *p = moat_memory_data(mem);
+            bool ok = all_zero(p + SEG_LEN, PAGE - SEG_LEN);
+            for (uint32_t i = 0; i < SEG_LEN; i++)
+                ok = ok && p[i] == seg_byte(1, i);
+            CHECK(ok);
+            memset(moat_memory_data(mem), 0x42, 100);
+        }
+        moat_store_delete(store);
+        store = moat_store_new(engine);
+        moat_memorytype mt = {{1, 0, false}};
+        err = moat_memory_new(store, &mt, &mem);
+        CHECK(!err && all_zero(moat_memory_data(mem), PAGE));
+        if (err) moat_error_delete(err);
+        moat_store_delete(store);
+    }
+    moat_module_delete(module);
+}
+
 struct thread_arg {
     moat_engine *engine;
     moat_module *module;
@@ -504,6 +548,7 @@ static void run_all(bool bounds_checks) {
     test_global_offset(engine);
     test_out_of_bounds(engine);
     test_elem_trap_first(engine);
+    test_elem_then_data(engine);
     test_threads(engine);
     test_alternate(engine);
     // Every module is gone: no pooled memory may still map one's image.
