@@ -83,6 +83,13 @@
   (func (export "chain_temps") (param f64 f64) (result f64)
     (f64.mul (f64.add (local.get 0) (local.get 1)) (f64.sub (local.get 0) (local.get 1))))
 
+  (func (export "i32_chains") (param i32 i32 i32) (result i32)
+    (i32.or
+      (i32.xor (local.get 2) (i32.sub (local.get 0) (local.get 1)))
+      (i32.shl (i32.sub (i32.add (local.get 0) (local.get 1)) (local.get 2)) (i32.const 16))))
+  (func (export "i32_sub_after") (param i32 i32 i32) (result i32)
+    (i32.sub (local.get 2) (i32.and (local.get 0) (local.get 1))))
+
   ;; Locals still zero from the entry; a result written straight into slot 0.
   (func $dirty (param i32) (result i32) (local i32 i32 i32 i32 i32)
     (local.set 1 (local.get 0)) (local.set 2 (local.get 0)) (local.set 3 (local.get 0))
@@ -166,6 +173,8 @@
 (assert_return (invoke "mul_sub" (f64.const 2) (f64.const 3) (f64.const 1)) (f64.const 5))
 (assert_return (invoke "chain3" (f64.const 1) (f64.const 3) (f64.const 4)) (f64.const 7))
 (assert_return (invoke "chain_temps" (f64.const 5) (f64.const 3)) (f64.const 16))
+(assert_return (invoke "i32_chains" (i32.const 9) (i32.const 2) (i32.const 1)) (i32.const 0xa0006))
+(assert_return (invoke "i32_sub_after" (i32.const 6) (i32.const 3) (i32.const 1)) (i32.const -1))
 (assert_return (invoke "zeros" (i32.const 7)) (i32.const 0))
 (assert_return (invoke "ret_sub" (i32.const 3) (i32.const 10)) (i32.const 7))
 (assert_return (invoke "ret_early" (i32.const 3) (i32.const 10)) (i32.const 30))

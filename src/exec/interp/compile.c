@@ -122,10 +122,39 @@ static const u16 shifted_handlers[ALU_NONE][SH_NONE] = {
 enum { FOP_ADD, FOP_SUB, FOP_MUL, FOP_NONE };
 #undef F64_CHAIN
 #define F64_CHAIN(N1, N2, E1, E2) [FOP_##N1][FOP_##N2] = {H_F64_##N1##_##N2, H_F64_##N1##_##N2##_R},
+#undef I32_CHAIN
+#define I32_CHAIN(N1, N2, E1, E2)
 static const u16 chain_handlers[FOP_NONE][FOP_NONE][2] = {
 #include "exec/interp/ops_chain.inc"
 };
+#undef I32_CHAIN
 #undef F64_CHAIN
+
+enum { IOP_ADD, IOP_SUB, IOP_AND, IOP_OR, IOP_XOR, IOP_NONE };
+#define F64_CHAIN(N1, N2, E1, E2)
+#define I32_CHAIN(N1, N2, E1, E2) [IOP_##N1][IOP_##N2] = H_CH_I32_##N1##_##N2,
+static const u16 i32_chain_handlers[IOP_NONE][IOP_NONE] = {
+#include "exec/interp/ops_chain.inc"
+};
+#undef F64_CHAIN
+#undef I32_CHAIN
+
+static u32 iop_index(u32 op) {
+    switch (op) {
+    case MOAT_OP_I32_ADD:
+        return IOP_ADD;
+    case MOAT_OP_I32_SUB:
+        return IOP_SUB;
+    case MOAT_OP_I32_AND:
+        return IOP_AND;
+    case MOAT_OP_I32_OR:
+        return IOP_OR;
+    case MOAT_OP_I32_XOR:
+        return IOP_XOR;
+    default:
+        return IOP_NONE;
+    }
+}
 
 static u32 fop_index(u32 op) {
     return op == MOAT_OP_F64_ADD   ? FOP_ADD
@@ -1013,12 +1042,21 @@ static bool fuse_shifted_operand(struct comp *c, u32 op) {
     return true;
 }
 
-// An f64 add/sub/mul one of whose operands the previous f64 add/sub/mul (of two slots)
-// just computed into its temporary: one handler computes both, in the same order and
-// with the same rounding. The other operand is a local or temporary untouched since.
+// An f64 add/sub/mul (or i32 add/and/or/xor) one of whose operands the previous such
+// operator of two slots (for i32 also sub) just computed into its temporary: one handler
+// computes both, in the same order and with the same rounding. The other operand is a
+// local or a temporary untouched since. The i32 second operators commute.
 static bool fuse_chain(struct comp *c, u32 op) {
-    u32 n2 = fop_index(op), pa = c->h - 2, pb = c->h - 1;
-    if (n2 == FOP_NONE || !c->last_fop || !c->last_dst) return false;
+    u32 pa = c->h - 2, pb = c->h - 1;
+    if (!c->last_fop || !c->last_dst) return false;
+    bool is_f64 = fop_index(op) != FOP_NONE;
+    u32 hid;
+    if (is_f64) {
+        if (fop_index(c->last_fop) == FOP_NONE) return false;
+    } else {
+        u32 n2 = iop_index(op);
+        if (n2 == IOP_NONE || n2 == IOP_SUB || iop_index(c->last_fop) == IOP_NONE) return false;
+    }
     bool second; // the chained value is the second operand
     if (c->stack[pb].kind == K_TEMP && c->last_dst_slot == HOME(c, pb)
         && c->stack[pa].kind != K_CONST)
@@ -1028,13 +1066,16 @@ static bool fuse_chain(struct comp *c, u32 op) {
         second = false;
     else
         return false;
+    if (is_f64)
+        hid = chain_handlers[fop_index(c->last_fop)][fop_index(op)][second];
+    else
+        hid = i32_chain_handlers[iop_index(c->last_fop)][iop_index(op)];
     u32 s = c->last_op_start; // dst, x, y
-    u32 hid = chain_handlers[fop_index(c->last_fop)][n2][second];
     u32 x = c->buf[s + 3], y = c->buf[s + 4];
     drop_code(c, s);
     u32 z = moat__comp_slot_of(c, second ? pa : pb);
     c->h -= 2;
-    u32 dst = moat__comp_push_temp(c, MOAT_VT_F64);
+    u32 dst = moat__comp_push_temp(c, is_f64 ? MOAT_VT_F64 : MOAT_VT_I32);
     moat__comp_op(c, hid);
     moat__comp_dst(c, dst);
     moat__comp_u32(c, x);
@@ -1133,7 +1174,7 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         c->last_cmp_imm = false;
     }
     c->last_add_slots = op == MOAT_OP_I32_ADD;
-    c->last_fop = fop_index(op) != FOP_NONE ? op : 0;
+    c->last_fop = fop_index(op) != FOP_NONE || iop_index(op) != IOP_NONE ? op : 0;
 }
 
 // After take_add_imm removed an I32_ADD_I whose base is `base`: if the instruction

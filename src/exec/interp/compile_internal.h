@@ -85,7 +85,7 @@ struct comp {
     bool last_load_a;  // ... in the _A form
     u32 last_memop;    // wasm opcode when the previous instruction is a float op's _L form
     u32 last_shift_op; // wasm opcode when the previous instruction is an i32 shift/rotate _I
-    u32 last_fop;      // ... is an f64 add/sub/mul of two slots
+    u32 last_fop;      // ... is an f64 add/sub/mul or i32 add/sub/and/or/xor of two slots
     struct moat__code *result;
     jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
 };

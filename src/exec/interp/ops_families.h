@@ -194,6 +194,18 @@
         NEXT(4);                   \
     })
 
+// Two i32 operators in a row: p = x E1 y, then E2 (commutative) with q = z. Operands:
+// dst, x, y, z (ops_chain.inc).
+#define I32_CHAIN(N1, N2, E1, E2) \
+    HANDLER(CH_I32_##N1##_##N2, { \
+        u32 x = (u32)S(1);        \
+        u32 y = (u32)S(2);        \
+        u32 p = E1;               \
+        u32 q = (u32)S(3);        \
+        S(0) = PUT_u32(E2);       \
+        NEXT(4);                  \
+    })
+
 // SIMD operators (ops_simd*.inc): operands as compile_simd.c lays them out: the dst
 // slot (when there is a result), the operand slots in push order, then immediates
 // (memarg offset, lane, or 16 bytes as 4 words). A v128 slot operand names two slots.
