@@ -334,10 +334,12 @@ static int run_module(moat_engine *engine, const uint8_t *bytes, size_t len, con
     }
 done:
     cli_timer_stop(timer);
-    moat_linker_delete(linker);
-    moat_store_delete(store);
-    moat_wasi_delete(wasi);
-    moat_module_delete(module);
+    moat_wasi_delete(wasi); // gives the host's descriptors their flags back: always
+    if (CLI_FREE_AT_EXIT) {
+        moat_linker_delete(linker);
+        moat_store_delete(store);
+        moat_module_delete(module);
+    }
     return status;
 }
 
@@ -362,7 +364,9 @@ static int run_main(run_opts opts, int argc, char **argv) {
     if (!cli_read_module(opts.path, &bytes, &len)) return CLI_EXIT_FAIL;
     moat_engine *engine = cli_engine_new(&opts.engine);
     status = engine ? run_module(engine, bytes, len, &opts) : CLI_EXIT_FAIL;
-    moat_engine_delete(engine);
-    free(bytes);
+    if (CLI_FREE_AT_EXIT) {
+        moat_engine_delete(engine);
+        free(bytes);
+    }
     return status;
 }

@@ -107,8 +107,10 @@ size_t moat__os_page_size(void) {
 static bool (*guard_check)(void *addr);
 static void (*guard_recover)(void);
 static struct sigaction previous_segv, previous_bus;
-static pthread_once_t install_once = PTHREAD_ONCE_INIT;
-static bool installed;
+// Installed once per process, under a mutex rather than pthread_once, whose glibc
+// version makes a futex wake-up system call even when no thread waits.
+static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
+static int install_state; // 0 not yet, 1 installed, -1 failed (read with acquire)
 
 static void forward(int sig, siginfo_t *info, void *uctx) {
     const struct sigaction *prev = sig == SIGBUS ? &previous_bus : &previous_segv;
@@ -131,21 +133,30 @@ static void on_fault(int sig, siginfo_t *info, void *uctx) {
     forward(sig, info, uctx);
 }
 
-static void install(void) {
+static bool install(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
     // SA_NODEFER: the handler leaves by longjmp, so the signal must not stay blocked.
     sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    installed =
-        sigaction(SIGSEGV, &sa, &previous_segv) == 0 && sigaction(SIGBUS, &sa, &previous_bus) == 0;
+    return sigaction(SIGSEGV, &sa, &previous_segv) == 0
+           && sigaction(SIGBUS, &sa, &previous_bus) == 0;
 }
 
 bool moat__os_install_fault_handler(bool (*is_guard_fault)(void *addr),
                                     void (*on_guard_fault)(void)) {
-    guard_check = is_guard_fault;
-    guard_recover = on_guard_fault;
-    pthread_once(&install_once, install);
-    return installed;
+    int state = __atomic_load_n(&install_state, __ATOMIC_ACQUIRE);
+    if (state == 0) {
+        pthread_mutex_lock(&install_lock);
+        state = install_state;
+        if (state == 0) {
+            guard_check = is_guard_fault;
+            guard_recover = on_guard_fault;
+            state = install() ? 1 : -1;
+            __atomic_store_n(&install_state, state, __ATOMIC_RELEASE);
+        }
+        pthread_mutex_unlock(&install_lock);
+    }
+    return state > 0;
 }

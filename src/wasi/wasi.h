@@ -104,8 +104,9 @@ enum {
 // One open guest fd. `host` is owned unless `borrowed` (stdio given by the embedder).
 typedef struct wasi_fd {
     bool used, borrowed;
-    int borrowed_flags; // F_GETFL of a borrowed fd, restored on release: a guest's
-                        // O_NONBLOCK must not outlive it on the embedder's terminal
+    int borrowed_flags; // F_GETFL of a borrowed fd before the guest first changed its
+                        // flags (else -1), restored on release: a guest's O_NONBLOCK
+                        // must not outlive it on the embedder's terminal
     int host;
     uint8_t filetype;
     uint64_t base, inheriting; // rights

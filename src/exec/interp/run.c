@@ -187,6 +187,8 @@ moat__insn moat__interp_handler_word(u32 id) {
 
 // --- per-store state ----------------------------------------------------------------------
 
+_Static_assert(sizeof(struct moat__ctrl) % sizeof(moat__slot) == 0, "ctrl records fill slots");
+
 static struct moat__vm *vm_get(moat_store *store) {
     if (store->interp) return store->interp;
     struct moat__vm *vm = calloc(1, sizeof *vm);
@@ -194,18 +196,21 @@ static struct moat__vm *vm_get(moat_store *store) {
     u32 depth = store->engine->config.max_call_depth;
     if (!depth) depth = MOAT_DEFAULT_CALL_DEPTH;
     vm->store = store;
-    vm->ctrl_base = calloc(depth, sizeof *vm->ctrl_base);
     // moat_config_max_wasm_stack_set: bytes of value stack, 8 per slot.
     size_t wasm_stack = store->engine->config.max_wasm_stack;
     size_t nslots = wasm_stack ? wasm_stack / sizeof(moat__slot) : MOAT_INTERP_STACK_SLOTS;
     if (nslots < 16) nslots = 16;
-    vm->stack_base = calloc(nslots, sizeof *vm->stack_base);
-    if (!vm->ctrl_base || !vm->stack_base) {
-        free(vm->ctrl_base);
-        free(vm->stack_base);
+    // One allocation for the value stack and the control stack behind it: large, so
+    // it is a fresh mapping whose pages the OS commits only when touched.
+    size_t nctrl_slots = (size_t)depth * sizeof *vm->ctrl_base / sizeof(moat__slot);
+    vm->stack_base = nslots <= SIZE_MAX / sizeof(moat__slot) - nctrl_slots
+                         ? calloc(nslots + nctrl_slots, sizeof(moat__slot))
+                         : NULL;
+    if (!vm->stack_base) {
         free(vm);
         return NULL;
     }
+    vm->ctrl_base = (struct moat__ctrl *)(vm->stack_base + nslots);
     vm->ctrl_top = vm->ctrl_base;
     vm->ctrl_end = vm->ctrl_base + depth;
     vm->stack_top = vm->stack_base;
@@ -223,8 +228,7 @@ static struct moat__vm *vm_get(moat_store *store) {
 void moat__interp_store_free(moat_store *store) {
     struct moat__vm *vm = store->interp;
     if (!vm) return;
-    free(vm->ctrl_base);
-    free(vm->stack_base);
+    free(vm->stack_base); // and the control stack
     free(vm);
     store->interp = NULL;
 }

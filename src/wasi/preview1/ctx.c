@@ -166,7 +166,7 @@ static moat_error *add_stdio(moat_wasi *w, const moat_wasi_config *config) {
         if (moat__wasi_fd_add(w, host, moat__wasi_host_filetype(host), R_STREAM, 0, &fd))
             return oom();
         w->fds[fd].borrowed = borrowed;
-        w->fds[fd].borrowed_flags = borrowed ? fcntl(host, F_GETFL) : -1;
+        w->fds[fd].borrowed_flags = -1; // saved at the guest's first change, if any
     }
     return NULL;
 }

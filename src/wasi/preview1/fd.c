@@ -68,6 +68,7 @@ uint32_t moat__wasi_fd_fdstat_set_flags(wasi_call *c) {
     if ((flags & WASI_FDFLAG_APPEND) && !(f->base & R_FD_WRITE)) return WASI_ENOTCAPABLE;
     int fl = fcntl(f->host, F_GETFL);
     if (fl < 0) return host_err();
+    if (f->borrowed && f->borrowed_flags < 0) f->borrowed_flags = fl; // restored on release
     fl &= ~(O_APPEND | O_NONBLOCK);
     fl |= (flags & WASI_FDFLAG_APPEND ? O_APPEND : 0)
           | (flags & WASI_FDFLAG_NONBLOCK ? O_NONBLOCK : 0);
