@@ -154,11 +154,10 @@ moat_error *moat__call_misuse(const moat_store *store, const moat_func *func, co
     return NULL;
 }
 
-moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *args, size_t nargs,
-                           moat_val *results, size_t nresults, moat_trap **trap) {
-    // The checks of a call into wasm are in moat__interp_call: one function on the hot path.
-    if (MOAT_LIKELY(!func->is_host))
-        return moat__interp_call(store, func, args, nargs, results, nresults, trap);
+// The host calling a host function directly: no calling instance.
+static MOAT_NOINLINE moat_error *call_host(moat_store *store, moat_func *func, const moat_val *args,
+                                           size_t nargs, moat_val *results, size_t nresults,
+                                           moat_trap **trap) {
     moat_error *err = moat__call_misuse(store, func, args, nargs, nresults, trap);
     if (err) return err;
     const struct moat__functype *t = func->type;
@@ -168,6 +167,15 @@ moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *a
     struct moat_caller caller = {store, NULL};
     *trap = func->callback(func->env, &caller, args, nargs, results, nresults);
     return NULL;
+}
+
+moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *args, size_t nargs,
+                           moat_val *results, size_t nresults, moat_trap **trap) {
+    // The checks of a call into wasm are in moat__interp_call: one function on the hot
+    // path. Both branches are tail calls, so this one needs no frame.
+    if (MOAT_LIKELY(!func->is_host))
+        return moat__interp_call(store, func, args, nargs, results, nresults, trap);
+    return call_host(store, func, args, nargs, results, nresults, trap);
 }
 
 moat_error *moat_instance_call(moat_instance *instance, const char *name, const moat_val *args,

@@ -99,7 +99,11 @@ struct moat_func {
     // wasm functions
     moat_instance *instance;
     u32 func_index;
-    struct moat__code *code; // its compiled code once called from the host (interp)
+    // Cached by the interpreter at the first call from the host (exec/interp/run.c): the
+    // compiled code, and its parameter and result counts if no value is a v128 (one
+    // slot each), else UINT32_MAX. Set only once the store's interpreter state exists.
+    struct moat__code *code;
+    u32 code_nparams, code_nresults;
     // host functions
     moat_host_callback callback;
     void *env;

@@ -307,8 +307,13 @@ static MOAT_COLD moat_trap *entry_refused(struct moat__vm *vm, const struct moat
 static MOAT_COLD moat_trap *entry_first(moat_func *func) {
     if (!vm_get(func->store)) return moat_trap_new("out of memory: interpreter stacks");
     if (!func->code) {
-        func->code = moat__interp_code_get(func->instance->module, func->func_index);
-        if (!func->code) return moat_trap_new("out of memory while compiling a function");
+        struct moat__code *code = moat__interp_code_get(func->instance->module, func->func_index);
+        if (!code) return moat_trap_new("out of memory while compiling a function");
+        const struct moat__functype *t = func->type;
+        bool one_slot_each = code->nparam_slots == t->nparams && code->nresult_slots == t->nresults;
+        func->code_nparams = one_slot_each ? t->nparams : UINT32_MAX;
+        func->code_nresults = one_slot_each ? t->nresults : UINT32_MAX;
+        func->code = code;
     }
     return NULL;
 }
@@ -445,12 +450,11 @@ static MOAT_NOINLINE moat_error *call_general(moat_store *store, moat_func *func
 moat_error *moat__interp_call(moat_store *store, moat_func *func, const moat_val *args,
                               size_t nargs, moat_val *results, size_t nresults, moat_trap **trap) {
     const struct moat__functype *t = func->type;
-    struct moat__vm *vm = store->interp;
+    struct moat__vm *vm = store->interp; // not NULL once func->code is set (entry_first)
     const struct moat__code *code = func->code;
-    // One slot per value (no v128) and everything cached: the common case.
-    if (MOAT_UNLIKELY(func->store != store || nargs != t->nparams || nresults != t->nresults || !vm
-                      || !code || code->nparam_slots != nargs || code->nresult_slots != nresults
-                      || !entry_has_room(vm, code)))
+    // Everything cached, the arity right and one slot per value (no v128): the common case.
+    if (MOAT_UNLIKELY(func->store != store || !code || nargs != func->code_nparams
+                      || nresults != func->code_nresults || !entry_has_room(vm, code)))
         return call_general(store, func, args, nargs, results, nresults, trap);
     moat__slot *fp = vm->stack_top;
     const u8 *params = t->params;
