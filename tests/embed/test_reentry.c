@@ -136,6 +136,20 @@ int main(void) {
     CHECK(trap == NULL);
     CHECK_EQ_INT(h.max_depth, 5);
 
+    // Past 1000 nested host->wasm entries the next one is refused with "call stack
+    // exhausted"; the host recovers and the whole chain unwinds normally.
+    h.recurse = 1100;
+    h.max_depth = 0;
+    h.inner_trap_kind = 0;
+    call1(inst, "outer", 4, &trap);
+    CHECK(trap == NULL);
+    CHECK_EQ_INT(h.inner_trap_kind, MOAT_TRAP_STACK_EXHAUSTED);
+    CHECK_EQ_INT(h.max_depth, 1000);
+    CHECK_EQ_INT(h.depth, 0);
+    h.recurse = 0;
+    CHECK_EQ_INT(call1(inst, "outer", 4, &trap), 41);
+    CHECK(trap == NULL);
+
     // A trap in the nested call unwinds to the host frame that made it (two wasm
     // frames: divide, trapping_inner), and the host recovers: outer returns -1 + 1.
     h.mode = CALL_TRAPPING_INNER;
