@@ -280,6 +280,12 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->prev_add_slots = c->last_add_slots;
     c->prev_shl_imm = c->last_shl_imm;
     c->last_op_start = c->len;
+#ifdef MOAT_INTERP_DEBUG
+    while (c->nstarts && c->starts[c->nstarts - 1] >= pos) // removed by a fusion
+        c->nstarts--;
+    c->starts = moat__comp_grow(c, c->starts, &c->cap_starts, c->nstarts + 1, sizeof *c->starts);
+    c->starts[c->nstarts++] = pos;
+#endif
     moat__insn w = moat__interp_handler_word(hid);
     memcpy(&c->buf[c->len], &w, sizeof w);
     c->len += 2;
@@ -1443,6 +1449,9 @@ static void comp_free(struct comp *c) {
     free(c->buf);
     free(c->src);
     free(c->labels);
+#ifdef MOAT_INTERP_DEBUG
+    free(c->starts);
+#endif
 }
 
 struct moat__code *moat__interp_compile(const moat_module *module, u32 func_index) {
@@ -1484,6 +1493,9 @@ struct moat__code *moat__interp_compile(const moat_module *module, u32 func_inde
         }
         end_check(c, 0);
         c->result = finish(c, func_index, body);
+#ifdef MOAT_INTERP_DEBUG
+        moat__interp_debug_dump(c->result, c->starts, c->nstarts);
+#endif
     }
     struct moat__code *code = c->result;
     comp_free(c);

@@ -87,6 +87,10 @@ struct comp {
     u32 last_shift_op; // wasm opcode when the previous instruction is an i32 shift/rotate _I
     u32 last_fop;      // ... is an f64 add/sub/mul or i32 add/sub/and/or/xor of two slots
     struct moat__code *result;
+#ifdef MOAT_INTERP_DEBUG
+    u32 *starts; // word index of every instruction, for the dump
+    u32 nstarts, cap_starts;
+#endif
     jmp_buf bail; // out-of-memory (or an impossible input): abandon the translation
 };
 

@@ -170,4 +170,11 @@ moat__insn moat__interp_handler_word(u32 id);
 // Module offset of the instruction at `pc` in `code` (or the last one before it).
 u64 moat__interp_offset_of(const struct moat__code *code, const moat__insn *pc);
 
+#ifdef MOAT_INTERP_DEBUG // debug.c: tuning aids, not in normal builds
+// Prints `code` to stderr when MOAT_INTERP_DUMP is set; `starts`: instruction word indices.
+void moat__interp_debug_dump(const struct moat__code *code, const u32 *starts, u32 nstarts);
+// Counts one dispatch of handler `cur` after `prev` (switch dispatch only).
+void moat__interp_debug_count(u32 prev, u32 cur);
+#endif
+
 #endif

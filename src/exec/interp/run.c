@@ -164,7 +164,14 @@ moat__insn moat__interp_handler_word(u32 id) {
 
 #define DISPATCH() goto dispatch
 static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *vm) {
+#ifdef MOAT_INTERP_DEBUG
+    u32 prev_op = H_COUNT;
+#endif
 dispatch:
+#ifdef MOAT_INTERP_DEBUG
+    moat__interp_debug_count(prev_op, (u32)pc->op);
+    prev_op = (u32)pc->op;
+#endif
     switch ((u32)pc->op) {
 #define HANDLER(NAME, ...) \
     case H_##NAME:         \
