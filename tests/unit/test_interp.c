@@ -138,9 +138,33 @@ static void run_all(bool bounds_checks) {
         call(store, inst, "cmp_if", 2, (const int64_t[]){-5000000000LL, 7}, ki, NULL, 0, NULL), 2);
     CHECK_EQ_INT(call(store, inst, "cmp_if", 2, (const int64_t[]){0, 6}, ki, NULL, 0, NULL), 3);
     CHECK_EQ_INT(CALL1("count", 1000), 2000);
+    char msg[128] = "";
+    CHECK_EQ_INT(CALL1("lazy_set", 3), 107);
+    CHECK_EQ_INT(CALL2("lazy_shl_set", 3, 5), 29);
+    CHECK_EQ_INT(CALL1("lazy_block", 3), 9);
+    CHECK_EQ_INT(CALL2("lazy_br_if", 3, 1), 13);
+    CHECK_EQ_INT(CALL2("lazy_br_if", 3, 0), 3);
+    CHECK_EQ_INT(call(store, inst, "lazy_ret2", 2, (const int64_t[]){100, 3}, NULL, two, 2, NULL),
+                 4);
+    CHECK_EQ_INT(two[1].of.i32, 112);
+    CHECK_EQ_INT(CALL1("lazy_br_table", 1), 10);
+    CHECK_EQ_INT(CALL1("lazy_br_table", 2), 20);
+    CHECK_EQ_INT(CALL1("lazy_br_table", 0), 20);
+    CHECK_EQ_INT(
+        call(store, inst, "mem_x", 3, (const int64_t[]){1000, 5, 1234}, NULL, NULL, 0, NULL), 1234);
+    CHECK_EQ_INT(CALL2("mem_retarget", 2000, 3000), 99);
+    CHECK_EQ_INT(
+        call(store, inst, "mem_three_terms", 3, (const int64_t[]){100, 1, 3}, NULL, NULL, 0, NULL),
+        55);
+    CHECK_EQ_INT(CALL2("mem_temp_base", 300, 400), 42);
+    msg[0] = 0;
+    CHECK_EQ_INT(
+        call(store, inst, "mem_x", 3, (const int64_t[]){65536 - 12, 1, 0}, NULL, NULL, 0, msg),
+        INT32_MIN);
+    CHECK_CONTAINS(msg, "out of bounds memory access");
 
     // Deep recursion, exhaustion, and a working store afterwards.
-    char msg[128] = "";
+    msg[0] = 0;
     CHECK_EQ_INT(CALL1("deep", 15000), 15000);
     CHECK_EQ_INT(call(store, inst, "deep", 1, (const int64_t[]){100000}, NULL, NULL, 0, msg),
                  INT32_MIN);

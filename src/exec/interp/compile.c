@@ -5,6 +5,9 @@
 //   TEMP   in its home slot, temp_base + stack position
 //   LOCAL  still in a local's slot (local.get emits nothing)
 //   CONST  not materialized yet (an immediate of the consumer, or a CONST op on demand)
+//   ADDR   an i32 sum base + (index << shift) + constant of slots that stay intact (locals,
+//          or the entry's own home), not computed yet: a load or store takes it as its
+//          addressing mode, anything else computes it on demand (see lazy_addr)
 // Invariants: at every label (block/if end with branches, loop header, else) and at
 // block/loop/if entry, no entry is LOCAL and the values a label receives are TEMP at
 // the label's base height. A local.set/tee first copies out stack entries still naming
@@ -78,6 +81,22 @@ static const struct hpair mem_addr_handlers[0x40] = {
 #define LOAD(NAME, TM, TR, CONV) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_Z, H_##NAME##_Z_CHK},
 #define STORE(NAME, TM)          [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_Z, H_##NAME##_Z_CHK},
 static const struct hpair mem_const_handlers[0x40] = {
+#include "exec/interp/ops_load_store.inc"
+};
+
+// Loads and stores whose address is base + (idx << shift) + imm (a pending K_ADDR sum).
+#undef LOAD
+#undef STORE
+#define LOAD(NAME, TM, TR, CONV) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_X, H_##NAME##_X_CHK},
+#define STORE(NAME, TM)          [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_X, H_##NAME##_X_CHK},
+static const struct hpair mem_x_handlers[0x40] = {
+#include "exec/interp/ops_load_store.inc"
+};
+#undef LOAD
+#undef STORE
+#define LOAD(NAME, TM, TR, CONV)
+#define STORE(NAME, TM) [OPSLOT(MOAT_OP_##NAME)] = {H_##NAME##_XK, H_##NAME##_XK_CHK},
+static const struct hpair store_xk_handlers[0x40] = {
 #include "exec/interp/ops_load_store.inc"
 };
 
@@ -330,6 +349,9 @@ void moat__comp_push(struct comp *c, u8 type, u8 kind, u32 local, u64 imm) {
     struct ventry *e = &c->stack[c->h++];
     e->type = type;
     e->kind = kind;
+    e->terms = 0;
+    e->shift = 0;
+    e->idx = 0;
     e->off = off;
     e->local = local;
     e->imm = imm;
@@ -378,10 +400,68 @@ void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src) {
     moat__comp_u32(c, src);
 }
 
+// Computes the K_ADDR value `e` into slot `dst`, by the same instructions (and fusion
+// flags) as the eager translation of the arithmetic would have emitted.
+static void emit_addr(struct comp *c, const struct ventry *e, u32 dst) {
+    u32 imm = (u32)e->imm;
+    if (e->terms == ADDR_BASE && !imm) {
+        if (dst != e->local) moat__comp_copy(c, MOAT_VT_I32, dst, e->local);
+        return;
+    }
+    if (e->terms == ADDR_BASE) {
+        moat__comp_op(c, H_I32_ADD_I);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, e->local);
+        moat__comp_u32(c, imm);
+        c->last_add_imm = true;
+        return;
+    }
+    if (e->terms == ADDR_IDX) {
+        moat__comp_op(c, H_I32_SHL_I);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, e->idx);
+        moat__comp_u32(c, e->shift);
+        c->last_shl_imm = true;
+        if (imm) {
+            moat__comp_op(c, H_I32_ADD_I);
+            moat__comp_dst(c, dst);
+            moat__comp_u32(c, dst);
+            moat__comp_u32(c, imm);
+            c->last_add_imm = true;
+        }
+        return;
+    }
+    if (!e->shift && !imm) {
+        moat__comp_op(c, H_I32_ADD);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, e->local);
+        moat__comp_u32(c, e->idx);
+        c->last_add_slots = true;
+        c->last_fop = MOAT_OP_I32_ADD;
+        return;
+    }
+    moat__comp_op(c, H_I32_ADDX);
+    moat__comp_dst(c, dst);
+    moat__comp_u32(c, e->local);
+    moat__comp_u32(c, e->idx);
+    moat__comp_u32(c, e->shift);
+    moat__comp_u32(c, imm);
+}
+
+// Does the K_ADDR entry `e` read `slot`?
+static bool addr_reads(const struct ventry *e, u32 slot) {
+    return e->kind == K_ADDR
+           && (((e->terms & ADDR_BASE) && e->local == slot)
+               || ((e->terms & ADDR_IDX) && e->idx == slot));
+}
+
 // Puts the value at stack position `pos` into its home slot.
 void moat__comp_materialize(struct comp *c, u32 pos) {
     struct ventry *e = &c->stack[pos];
-    if (e->kind == K_LOCAL) {
+    if (e->kind == K_ADDR) {
+        e->kind = K_TEMP;
+        emit_addr(c, e, HOME(c, pos));
+    } else if (e->kind == K_LOCAL) {
         u32 local = e->local;
         e->kind = K_TEMP;
         moat__comp_copy(c, e->type, HOME(c, pos), local);
@@ -396,14 +476,16 @@ void moat__comp_materialize(struct comp *c, u32 pos) {
 u32 moat__comp_pop(struct comp *c) {
     if (MOAT_NEVER(c->h <= c->frames[c->nframes - 1].height)) moat__comp_bail(c);
     u32 pos = --c->h;
-    if (c->stack[pos].kind == K_CONST) moat__comp_materialize(c, pos);
+    if (c->stack[pos].kind == K_CONST || c->stack[pos].kind == K_ADDR)
+        moat__comp_materialize(c, pos);
     return moat__comp_slot_of(c, pos);
 }
 
 // Copies out every entry at positions < `below` that still names `local`.
 static void preserve_local(struct comp *c, u32 local, u32 below) {
     for (u32 pos = 0; pos < below; pos++)
-        if (c->stack[pos].kind == K_LOCAL && c->stack[pos].local == local)
+        if ((c->stack[pos].kind == K_LOCAL && c->stack[pos].local == local)
+            || addr_reads(&c->stack[pos], local))
             moat__comp_materialize(c, pos);
 }
 
@@ -412,7 +494,8 @@ static void preserve_local(struct comp *c, u32 local, u32 below) {
 // that path only).
 static void settle_stack(struct comp *c, u32 nparams) {
     for (u32 pos = 0; pos < c->h; pos++)
-        if (c->stack[pos].kind == K_LOCAL || (pos >= c->h - nparams && c->stack[pos].kind))
+        if (c->stack[pos].kind == K_LOCAL || c->stack[pos].kind == K_ADDR
+            || (pos >= c->h - nparams && c->stack[pos].kind))
             moat__comp_materialize(c, pos);
 }
 
@@ -479,6 +562,8 @@ static void emit_moves(struct comp *c, const struct cframe *f) {
         const struct ventry *e = &c->stack[pos];
         if (e->kind == K_CONST) {
             moat__comp_const(c, dst, e->imm);
+        } else if (e->kind == K_ADDR) {
+            emit_addr(c, e, dst);
         } else {
             u32 src = moat__comp_slot_of(c, pos);
             if (src != dst) moat__comp_copy(c, e->type, dst, src);
@@ -578,12 +663,10 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
         }
         return;
     }
-    bool after_add = c->last_add_imm;
-    u32 add_start = c->last_op_start;
-    cb->ops[0] = moat__comp_pop(c);
+    cb->ops[0] = moat__comp_pop(c); // a K_ADDR sum is computed here: an I32_ADD_I to join
     cb->nops = 1;
     cb->hid = when ? H_BR_IF : H_BR_UNLESS;
-    if (after_add && c->last_add_imm && take_add_into(c, true, add_start, cb->ops[0], cb))
+    if (c->last_add_imm && take_add_into(c, true, c->last_op_start, cb->ops[0], cb))
         cb->hid = when ? H_ADD_BR_IF : H_ADD_BR_UNLESS;
 }
 
@@ -623,8 +706,11 @@ static void emit_return(struct comp *c) {
     }
     if (nr == 1 && c->stack[c->h - 1].type != MOAT_VT_V128) {
         const struct ventry *e = &c->stack[c->h - 1];
-        if (e->kind == K_CONST) {
-            moat__comp_const(c, 0, e->imm);
+        if (e->kind == K_CONST || e->kind == K_ADDR) {
+            if (e->kind == K_CONST)
+                moat__comp_const(c, 0, e->imm);
+            else
+                emit_addr(c, e, 0); // one instruction, or SHL_I then ADD_I on slot 0
             moat__comp_op(c, H_RETURN);
             return;
         }
@@ -648,11 +734,15 @@ static void emit_return(struct comp *c) {
         const struct ventry *e = &c->stack[pos];
         if (e->kind == K_LOCAL && e->local < nrs)
             moat__comp_copy(c, e->type, HOME(c, pos), e->local);
+        else if (e->kind == K_ADDR) // computed before any result slot is written
+            emit_addr(c, e, HOME(c, pos));
     }
     for (u32 i = 0, dst = 0; i < nr; i++) {
         u32 pos = c->h - nr + i;
         const struct ventry *e = &c->stack[pos];
-        u32 src = e->kind == K_LOCAL && e->local < nrs ? HOME(c, pos) : moat__comp_slot_of(c, pos);
+        u32 src = (e->kind == K_LOCAL && e->local < nrs) || e->kind == K_ADDR
+                      ? HOME(c, pos)
+                      : moat__comp_slot_of(c, pos);
         if (e->kind == K_CONST)
             moat__comp_const(c, dst, e->imm);
         else if (src != dst)
@@ -835,7 +925,14 @@ static void op_br_table(struct comp *c) {
     for (u32 i = 0; i <= n; i++)
         if (!moat__read_u32(&c->cur, &c->labels[i])) moat__comp_bail(c);
     u32 index = 0, imm = 0;
-    bool fused = take_add_imm(c, c->h - 1, &index, &imm);
+    const struct ventry *te = &c->stack[c->h - 1];
+    bool fused = te->kind == K_ADDR && te->terms == ADDR_BASE;
+    if (fused) {
+        index = te->local;
+        imm = (u32)te->imm;
+    } else {
+        fused = take_add_imm(c, c->h - 1, &index, &imm);
+    }
     if (fused)
         c->h--;
     else
@@ -945,11 +1042,150 @@ static void op_local_set(struct comp *c, u32 index, bool tee) {
         }
         return;
     }
+    if (e.kind == K_ADDR) { // computed straight into the local
+        emit_addr(c, &e, local);
+        if (tee) {
+            c->stack[top].kind = K_LOCAL;
+            c->stack[top].local = local;
+        } else {
+            c->h--;
+        }
+        return;
+    }
     if (e.kind == K_CONST)
         moat__comp_const(c, local, e.imm);
     else
         moat__comp_copy(c, e.type, local, moat__comp_slot_of(c, top));
     if (!tee) c->h--;
+}
+
+// --- lazy address arithmetic -------------------------------------------------------------
+
+// The value at stack position `pos` as an address sum (terms and constant) for a result at
+// position `at`: false when it is none, or reads a temporary other than HOME(at) (a slot
+// later pushes overwrite while the sum is pending).
+static bool as_addr(const struct comp *c, u32 pos, u32 at, struct ventry *a) {
+    const struct ventry *e = &c->stack[pos];
+    if (e->type != MOAT_VT_I32) return false;
+    *a = *e;
+    switch (e->kind) {
+    case K_CONST:
+        a->terms = 0;
+        return true;
+    case K_LOCAL:
+        a->terms = ADDR_BASE;
+        a->imm = 0;
+        return true;
+    case K_TEMP:
+        if (pos != at) return false;
+        a->terms = ADDR_BASE;
+        a->local = HOME(c, pos);
+        a->imm = 0;
+        return true;
+    default: // K_ADDR
+        return pos == at || !(addr_reads(e, HOME(c, pos)));
+    }
+}
+
+// i32.add, i32.sub of a constant, i32.shl by a constant: when the operands are locals,
+// constants, the first operand's home or such sums, the result is kept as a K_ADDR entry
+// of at most two terms (one of them shifted) instead of being computed. Loads and stores
+// take it as their address (`a[i]` is base + (i << 2) + k: three instructions fewer), and
+// anything else computes it when it pops it, by the instruction it would have had anyway.
+static bool lazy_addr(struct comp *c, u32 op) {
+    u32 pa = c->h - 2, pb = c->h - 1;
+    struct ventry a, b, r;
+    bool retarget = false;
+    if (!as_addr(c, pa, pa, &a)) return false;
+    if (op == MOAT_OP_I32_ADD) {
+        if (!as_addr(c, pb, pa, &b)) {
+            // b reads its own home, just written by the previous instruction: when a
+            // leaves HOME(pa) unused, that instruction writes there instead, the slot
+            // the sum may read (`base[load(...) << 2]`).
+            u32 hb = HOME(c, pb), ha = HOME(c, pa);
+            const struct ventry *eb = &c->stack[pb];
+            if (!c->last_dst || c->last_dst_slot != hb || a.kind == K_TEMP || addr_reads(&a, ha)
+                || (eb->kind != K_TEMP && !addr_reads(eb, hb)))
+                return false;
+            // A loaded or chained value: fuse_load_operand / fuse_chain do better.
+            if (eb->kind == K_TEMP && (c->last_load_op || c->last_fop)) return false;
+            retarget = true; // once the sum is known to fit
+            b = *eb;
+            if (b.kind == K_TEMP) {
+                b.terms = ADDR_BASE;
+                b.local = ha;
+                b.imm = 0;
+            } else {
+                if ((b.terms & ADDR_BASE) && b.local == hb) b.local = ha;
+                if ((b.terms & ADDR_IDX) && b.idx == hb) b.idx = ha;
+            }
+        }
+    } else {
+        if (c->stack[pb].kind != K_CONST) return false;
+        u32 k = (u32)c->stack[pb].imm;
+        if (op == MOAT_OP_I32_SHL) {
+            if (a.terms != ADDR_BASE || (u32)a.imm || !(k & 31)) return false;
+            a.terms = ADDR_IDX;
+            a.idx = a.local;
+            a.shift = (u8)(k & 31);
+            b.terms = 0;
+            b.imm = 0;
+        } else {
+            b.terms = 0;
+            b.imm = (u32)-k;
+        }
+    }
+    // Collect the terms: slot and shift.
+    u32 slot[4], shift[4], n = 0;
+    const struct ventry *src[2] = {&a, &b};
+    for (u32 i = 0; i < 2; i++) {
+        if (src[i]->terms & ADDR_BASE) slot[n] = src[i]->local, shift[n++] = 0;
+        if (src[i]->terms & ADDR_IDX) slot[n] = src[i]->idx, shift[n++] = src[i]->shift;
+    }
+    if (n > 2 || (n == 2 && shift[0] && shift[1])) return false;
+    if (retarget) {
+        c->buf[c->last_dst] = HOME(c, pa);
+        c->last_dst = 0;
+    }
+    r = c->stack[pa];
+    r.imm = (u32)((u32)a.imm + (u32)b.imm);
+    r.shift = 0;
+    r.terms = 0;
+    if (n == 1 && !shift[0] && !(u32)r.imm) { // x + 0: x itself
+        c->h -= 2;
+        if (slot[0] < c->temp_base)
+            moat__comp_push(c, MOAT_VT_I32, K_LOCAL, slot[0], 0);
+        else
+            moat__comp_push_temp(c, MOAT_VT_I32);
+        return true;
+    }
+    if (n == 0) {
+        c->h -= 2;
+        moat__comp_push(c, MOAT_VT_I32, K_CONST, 0, r.imm);
+        return true;
+    }
+    if (n == 2 && shift[0]) { // the shifted term is the index
+        u32 t = slot[0];
+        slot[0] = slot[1], slot[1] = t;
+        shift[1] = shift[0], shift[0] = 0;
+    }
+    if (n == 1 && shift[0]) {
+        r.terms = ADDR_IDX;
+        r.idx = slot[0];
+        r.shift = (u8)shift[0];
+    } else {
+        r.terms = ADDR_BASE | (n == 2 ? ADDR_IDX : 0);
+        r.local = slot[0];
+        r.idx = n == 2 ? slot[1] : 0;
+        r.shift = n == 2 ? (u8)shift[1] : 0;
+    }
+    c->h -= 2;
+    moat__comp_push(c, MOAT_VT_I32, K_ADDR, r.local, r.imm);
+    struct ventry *e = &c->stack[c->h - 1];
+    e->terms = r.terms;
+    e->idx = r.idx;
+    e->shift = r.shift;
+    return true;
 }
 
 // --- the translation loop ------------------------------------------------------------------
@@ -1025,7 +1261,26 @@ static bool fuse_load_operand(struct comp *c, u32 op, const struct moat__opinfo 
 // commute, so the shifted value may be either operand.
 static bool fuse_shifted_operand(struct comp *c, u32 op) {
     u32 alu = alu_index(op), pa = c->h - 2, pb = c->h - 1;
-    if (alu == ALU_NONE || !c->last_shift_op || !c->last_dst) return false;
+    if (alu == ALU_NONE) return false;
+    // A pending x << k (a K_ADDR of one shifted term) is such an operand as it stands.
+    for (u32 spos = pb + 1; spos-- > pa;) {
+        const struct ventry *e = &c->stack[spos];
+        if (e->kind != K_ADDR || e->terms != ADDR_IDX || (u32)e->imm) continue;
+        u32 x = e->idx, k = e->shift;
+        u32 other = spos == pb ? pa : pb;
+        if (c->stack[other].kind == K_CONST || c->stack[other].kind == K_ADDR)
+            moat__comp_materialize(c, other); // writes HOME(other), not read by x << k
+        u32 a = moat__comp_slot_of(c, other);
+        c->h -= 2;
+        u32 dst = moat__comp_push_temp(c, MOAT_VT_I32);
+        moat__comp_op(c, shifted_handlers[alu][SH_I32_SHL]);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, a);
+        moat__comp_u32(c, x);
+        moat__comp_u32(c, k);
+        return true;
+    }
+    if (!c->last_shift_op || !c->last_dst) return false;
     u32 spos;
     if (c->stack[pb].kind == K_TEMP && c->last_dst_slot == HOME(c, pb))
         spos = pb;
@@ -1033,7 +1288,8 @@ static bool fuse_shifted_operand(struct comp *c, u32 op) {
         spos = pa;
     else
         return false;
-    u32 s = c->last_op_start; // shift _I: dst, x, k
+    if (c->stack[spos == pb ? pa : pb].kind == K_ADDR) return false; // would need computing
+    u32 s = c->last_op_start;                                        // shift _I: dst, x, k
     u32 hid = shifted_handlers[alu][shift_index(c->last_shift_op)];
     u32 x = c->buf[s + 3], k = c->buf[s + 4];
     drop_code(c, s);
@@ -1054,18 +1310,36 @@ static bool fuse_shifted_operand(struct comp *c, u32 op) {
 // local or a temporary untouched since. The i32 second operators commute.
 static bool fuse_chain(struct comp *c, u32 op) {
     u32 pa = c->h - 2, pb = c->h - 1;
+    // A pending sum of two slots (K_ADDR) is such a first operator as it stands.
+    u32 n2 = iop_index(op);
+    for (u32 spos = pb + 1; n2 != IOP_NONE && n2 != IOP_SUB && spos-- > pa;) {
+        const struct ventry *e = &c->stack[spos];
+        if (e->kind != K_ADDR || e->terms != (ADDR_BASE | ADDR_IDX) || e->shift || (u32)e->imm)
+            continue;
+        u32 x = e->local, y = e->idx, other = spos == pb ? pa : pb;
+        if (c->stack[other].kind == K_CONST || c->stack[other].kind == K_ADDR)
+            moat__comp_materialize(c, other); // writes HOME(other), not read by the sum
+        u32 z = moat__comp_slot_of(c, other);
+        c->h -= 2;
+        u32 dst = moat__comp_push_temp(c, MOAT_VT_I32);
+        moat__comp_op(c, i32_chain_handlers[IOP_ADD][n2]);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, x);
+        moat__comp_u32(c, y);
+        moat__comp_u32(c, z);
+        return true;
+    }
     if (!c->last_fop || !c->last_dst) return false;
     bool is_f64 = fop_index(op) != FOP_NONE;
     u32 hid;
     if (is_f64) {
         if (fop_index(c->last_fop) == FOP_NONE) return false;
-    } else {
-        u32 n2 = iop_index(op);
-        if (n2 == IOP_NONE || n2 == IOP_SUB || iop_index(c->last_fop) == IOP_NONE) return false;
+    } else if (n2 == IOP_NONE || n2 == IOP_SUB || iop_index(c->last_fop) == IOP_NONE) {
+        return false;
     }
     bool second; // the chained value is the second operand
     if (c->stack[pb].kind == K_TEMP && c->last_dst_slot == HOME(c, pb)
-        && c->stack[pa].kind != K_CONST)
+        && c->stack[pa].kind != K_CONST && c->stack[pa].kind != K_ADDR)
         second = true;
     else if (c->stack[pa].kind == K_TEMP && c->last_dst_slot == HOME(c, pa)
              && c->stack[pb].kind == K_LOCAL)
@@ -1127,6 +1401,9 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
         }
         return;
     }
+    if ((op == MOAT_OP_I32_ADD || op == MOAT_OP_I32_SUB || op == MOAT_OP_I32_SHL)
+        && lazy_addr(c, op))
+        return;
     u32 pa = c->h - 2, pb = c->h - 1;
     bool commutative = op == MOAT_OP_I32_ADD || op == MOAT_OP_I32_MUL || op == MOAT_OP_I32_AND
                        || op == MOAT_OP_I32_OR || op == MOAT_OP_I32_XOR || op == MOAT_OP_I32_EQ
@@ -1146,7 +1423,8 @@ static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) 
     if (kpos) {
         u32 xpos = kpos - 1 == pb ? pa : pb;
         u64 imm = c->stack[kpos - 1].imm;
-        if (c->stack[xpos].kind == K_CONST) moat__comp_materialize(c, xpos);
+        if (c->stack[xpos].kind == K_CONST || c->stack[xpos].kind == K_ADDR)
+            moat__comp_materialize(c, xpos);
         u32 x = moat__comp_slot_of(c, xpos);
         c->h -= 2;
         u32 dst = moat__comp_push_temp(c, info->result);
@@ -1199,46 +1477,73 @@ static bool take_shl(struct comp *c, u32 base, u32 *x, u32 *shift) {
     return true;
 }
 
+// Address modes of a load or store (operands after dst or before the value, see
+// ops_families.h): a slot; base + imm; base + (idx << shift) + imm; (x << shift) + imm; a
+// constant (in the slot operand's place).
+enum { M_SLOT, M_A, M_X, M_S, M_Z };
+
 static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     u32 align, offset;
     if (!moat__read_u32(&c->cur, &align) || !moat__read_u32(&c->cur, &offset)) moat__comp_bail(c);
-    const struct hpair *hp = &op_handlers[OPSLOT(op)];
-    u32 h = c->checked ? hp->h2 : hp->h;
-    if (!h) moat__comp_bail(c);
-    if (!info->result && fuse_rmw(c, op, offset)) return;
-    // `local.get; i32.const k; i32.add; load/store`, the usual access to an array at a
-    // constant address, becomes one handler. A store's value is the top entry: when it is
-    // a local or a constant nothing was emitted after the add.
-    const struct hpair *ha = &mem_addr_handlers[OPSLOT(op)];
-    u32 base = 0, imm = 0;
-    bool fused = take_add_imm(c, c->h - (info->result ? 1 : 2), &base, &imm);
-    if (fused) h = c->checked ? ha->h2 : ha->h;
-    // A constant address (data at a fixed place) is an operand too, unless a constant
-    // store value already is.
-    const struct hpair *hz = &mem_const_handlers[OPSLOT(op)];
-    u32 apos = c->h - (info->result ? 1 : 2);
-    bool kaddr = !fused && c->stack[apos].kind == K_CONST
-                 && (info->result || c->stack[c->h - 1].kind != K_CONST);
-    if (kaddr) {
-        h = c->checked ? hz->h2 : hz->h;
-        base = (u32)c->stack[apos].imm;
+    if (MOAT_NEVER(op >= 0x40)) moat__comp_bail(c); // the tables below
+    bool load = info->result != 0;
+    if (!load && fuse_rmw(c, op, offset)) return;
+    u32 apos = c->h - (load ? 1 : 2);
+    // The address: a pending K_ADDR sum, or an I32_ADD_I (and I32_SHL_I) just emitted.
+    // A store's value is computed after this into HOME(apos + 1): a base there is not
+    // taken.
+    u32 mode = M_SLOT, base = 0, idx = 0, shift = 0, imm = 0;
+    const struct ventry *ae = &c->stack[apos];
+    if (ae->kind == K_ADDR) {
+        imm = (u32)ae->imm;
+        if (ae->terms == ADDR_BASE) {
+            mode = M_A;
+            base = ae->local;
+        } else if (ae->terms == (ADDR_BASE | ADDR_IDX)) {
+            mode = M_X;
+            base = ae->local;
+            idx = ae->idx;
+            shift = ae->shift;
+        } else if (op == MOAT_OP_I32_LOAD) {
+            mode = M_S;
+            base = ae->idx;
+            shift = ae->shift;
+        }
+    } else if ((load || !c->last_add_imm || c->buf[c->last_op_start + 3] < HOME(c, apos + 1))
+               && take_add_imm(c, apos, &base, &imm)) {
+        mode = M_A;
+        if (load && op == MOAT_OP_I32_LOAD && take_shl(c, base, &base, &shift)) mode = M_S;
+    } else if (ae->kind == K_CONST && (load || c->stack[c->h - 1].kind != K_CONST)) {
+        // A constant address (data at a fixed place) is an operand too, unless a constant
+        // store value already is.
+        mode = M_Z;
+        base = (u32)ae->imm;
     }
-    if (info->result) { // load
-        if (fused || kaddr)
+    u32 h;
+    if (mode == M_A) {
+        h = c->checked ? mem_addr_handlers[OPSLOT(op)].h2 : mem_addr_handlers[OPSLOT(op)].h;
+    } else if (mode == M_X) {
+        h = c->checked ? mem_x_handlers[OPSLOT(op)].h2 : mem_x_handlers[OPSLOT(op)].h;
+    } else if (mode == M_S) {
+        h = c->checked ? H_I32_LOAD_S_CHK : H_I32_LOAD_S;
+    } else if (mode == M_Z) {
+        h = c->checked ? mem_const_handlers[OPSLOT(op)].h2 : mem_const_handlers[OPSLOT(op)].h;
+    } else {
+        h = c->checked ? op_handlers[OPSLOT(op)].h2 : op_handlers[OPSLOT(op)].h;
+    }
+    if (!h) moat__comp_bail(c);
+    if (load) {
+        if (mode != M_SLOT)
             c->h--;
         else
             base = moat__comp_pop(c);
-        u32 shift = 0;
-        bool scaled = fused && op == MOAT_OP_I32_LOAD && take_shl(c, base, &base, &shift);
-        if (scaled) h = c->checked ? H_I32_LOAD_S_CHK : H_I32_LOAD_S;
         u32 dst = moat__comp_push_temp(c, info->result);
         moat__comp_op(c, h);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, base);
-        if (scaled) moat__comp_u32(c, shift);
-        if (!scaled && !kaddr) {
+        if (mode == M_SLOT || mode == M_A) {
             c->last_load_op = op;
-            c->last_load_a = fused;
+            c->last_load_a = mode == M_A;
         }
     } else {
         // A constant value that fits in 32 bits (all but wide i64/f64 ones) is an operand.
@@ -1250,13 +1555,16 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
         if (kval) {
             const struct hpair *hk =
                 c->checked ? &store_k_chk_handlers[OPSLOT(op)] : &store_k_handlers[OPSLOT(op)];
-            h = fused ? hk->h2 : hk->h;
+            h = mode == M_X   ? (c->checked ? store_xk_handlers[OPSLOT(op)].h2
+                                            : store_xk_handlers[OPSLOT(op)].h)
+                : mode == M_A ? hk->h2
+                              : hk->h;
             val = (u32)ve->imm;
             c->h--;
         } else {
-            val = moat__comp_pop(c); // a constant lands in its home slot, above `base`
+            val = moat__comp_pop(c); // lands in its home slot, above the address's slots
         }
-        if (fused || kaddr)
+        if (mode != M_SLOT)
             c->h--;
         else
             base = moat__comp_pop(c);
@@ -1264,7 +1572,13 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
         moat__comp_u32(c, base);
         moat__comp_u32(c, val);
     }
-    if (fused) moat__comp_u32(c, imm);
+    if (mode == M_X) {
+        moat__comp_u32(c, idx);
+        moat__comp_u32(c, shift);
+    } else if (mode == M_S) {
+        moat__comp_u32(c, shift);
+    }
+    if (mode != M_SLOT && mode != M_Z) moat__comp_u32(c, imm);
     moat__comp_u32(c, offset);
 }
 

@@ -10,14 +10,20 @@
 #include <setjmp.h>
 
 // Where a simulated operand-stack value lives (see compile.c).
-enum { K_TEMP = 0, K_LOCAL = 1, K_CONST = 2 };
+enum { K_TEMP = 0, K_LOCAL = 1, K_CONST = 2, K_ADDR = 3 };
+
+// K_ADDR terms: the i32 value [S(local)] + [S(idx) << shift] + imm, not computed yet.
+enum { ADDR_BASE = 1, ADDR_IDX = 2 };
 
 struct ventry {
     u8 type;   // value type byte (a v128 takes two slots)
     u8 kind;   // K_*
+    u8 terms;  // K_ADDR: ADDR_BASE | ADDR_IDX
+    u8 shift;  // K_ADDR: of the index (1..31)
     u32 off;   // home slot - temp_base: the slots of the values below, added up
-    u32 local; // K_LOCAL: the local's slot
-    u64 imm;   // K_CONST: the value's slot bits (never a v128)
+    u32 local; // K_LOCAL: the local's slot; K_ADDR: the base slot
+    u32 idx;   // K_ADDR: the index slot
+    u64 imm;   // K_CONST: the value's slot bits (never a v128); K_ADDR: the constant
 };
 
 // A forward jump operand to patch when its label is bound.

@@ -100,10 +100,15 @@
         S(0) = PUT_##TR(CONV(v));                                                                \
         NEXT(NOPS);                                                                              \
     })
+// NAME_X: operands dst, base, idx, shift, imm, offset; the address is
+// base + (idx << shift) + imm (wrapped to 32 bits) + offset: `a[i]`, a lazily kept sum.
+#define EA_X(B, X) \
+    ((u64)(u32)((u32)S(B) + ((u32)S(X) << (OPND((X) + 1) & 31)) + OPND((X) + 2)) + OPND((X) + 3))
 #define LOAD(NAME, TM, TR, CONV)                                               \
     LOAD_PAIR(NAME, TM, TR, CONV, (u64)(u32)S(1) + OPND(2), 3)                 \
     LOAD_PAIR(NAME##_A, TM, TR, CONV, (u64)(u32)(S(1) + OPND(2)) + OPND(3), 4) \
-    LOAD_PAIR(NAME##_Z, TM, TR, CONV, (u64)OPND(1) + OPND(2), 3)
+    LOAD_PAIR(NAME##_Z, TM, TR, CONV, (u64)OPND(1) + OPND(2), 3)               \
+    LOAD_PAIR(NAME##_X, TM, TR, CONV, EA_X(1, 2), 6)
 
 // Stores: operands addr, value, offset. The value slot is narrowed to TM. NAME_A: operands
 // base, value, imm, offset; the address is base + imm (see LOAD). NAME_K / NAME_AK: the
@@ -123,12 +128,15 @@
         memcpy(mem + ea, &v, sizeof v);                                                          \
         NEXT(NOPS);                                                                              \
     })
+// NAME_X / NAME_XK: operands base, value, idx, shift, imm, offset (see LOAD).
 #define STORE(NAME, TM)                                                         \
     STORE_PAIR(NAME, TM, S(1), (u64)(u32)S(0) + OPND(2), 3)                     \
     STORE_PAIR(NAME##_A, TM, S(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4)     \
     STORE_PAIR(NAME##_K, TM, OPND(1), (u64)(u32)S(0) + OPND(2), 3)              \
     STORE_PAIR(NAME##_AK, TM, OPND(1), (u64)(u32)(S(0) + OPND(2)) + OPND(3), 4) \
-    STORE_PAIR(NAME##_Z, TM, S(1), (u64)OPND(0) + OPND(2), 3)
+    STORE_PAIR(NAME##_Z, TM, S(1), (u64)OPND(0) + OPND(2), 3)                   \
+    STORE_PAIR(NAME##_X, TM, S(1), EA_X(0, 2), 6)                               \
+    STORE_PAIR(NAME##_XK, TM, OPND(1), EA_X(0, 2), 6)
 
 // Binary operator whose second operand b comes from memory (the TM at EA), the first a
 // from a slot. NAME_L: operands dst, a, addr, offset; NAME_LA: dst, a, base, imm, offset

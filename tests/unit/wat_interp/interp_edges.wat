@@ -1,6 +1,8 @@
 ;; Translator edge cases for the interpreter (tests/unit/test_interp.c): pending
 ;; local.get values across local.set, destination retargeting, value-carrying branches,
-;; multi-value returns that permute locals, fused compare-and-branch.
+;; multi-value returns that permute locals, fused compare-and-branch; pending address
+;; sums (local + (index << k) + constant) across local.set, blocks, branches and returns,
+;; and as load/store addressing modes.
 (module $interp_edges
   (import "env" "reenter" (func $reenter (param i32) (result i32)))
   (func (export "preserve") (param i32) (result i32)
@@ -58,4 +60,44 @@
   (func (export "via_host") (param i32) (result i32)
     (i32.add (i32.const 1) (call $reenter (local.get 0))))
   (func (export "trap_inner") (param i32) (result i32)
-    (i32.div_u (i32.const 1) (local.get 0))))
+    (i32.div_u (i32.const 1) (local.get 0)))
+  (memory 1)
+  (func (export "lazy_set") (param i32) (result i32)
+    local.get 0 i32.const 4 i32.add (local.set 0 (i32.const 100)) local.get 0 i32.add)
+  (func (export "lazy_shl_set") (param i32 i32) (result i32)
+    local.get 0 i32.const 3 i32.shl local.get 1 i32.add
+    (local.set 1 (i32.const 0)) (local.set 0 (i32.const 0)))
+  (func (export "lazy_block") (param i32) (result i32)
+    local.get 0 i32.const 5 i32.add (block (local.set 0 (i32.const 1))) local.get 0 i32.add)
+  (func (export "lazy_br_if") (param i32 i32) (result i32)
+    (block (result i32)
+      (i32.add (local.get 0) (i32.const 10)) (br_if 0 (local.get 1)) drop (i32.const 3)))
+  (func (export "lazy_ret2") (param i32 i32) (result i32 i32)
+    (i32.add (local.get 1) (i32.const 1))
+    (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))))
+  (func (export "lazy_br_table") (param i32) (result i32)
+    (block (block (br_table 0 1 (i32.add (local.get 0) (i32.const -1)))) (return (i32.const 10)))
+    (i32.const 20))
+  (func (export "mem_x") (param i32 i32 i32) (result i32)
+    (i32.store (i32.add (i32.add (local.get 0) (i32.const 8)) (i32.shl (local.get 1) (i32.const 2)))
+      (local.get 2))
+    (i32.store8 offset=1 (i32.add (local.get 1) (local.get 0)) (i32.const 7))
+    (i32.load offset=4
+      (i32.add (i32.shl (local.get 1) (i32.const 2)) (i32.add (local.get 0) (i32.const 4)))))
+  (func (export "mem_retarget") (param i32 i32) (result i32)
+    (i32.store (local.get 1) (i32.const 3))
+    (i32.store (i32.add (local.get 0) (i32.const 28)) (i32.const 99))
+    (i32.load
+      (i32.add (i32.add (local.get 0) (i32.const 16)) (i32.shl (i32.load (local.get 1)) (i32.const 2)))))
+  (func (export "mem_three_terms") (param i32 i32 i32) (result i32)
+    (i32.store (i32.add (local.get 0) (i32.add (i32.mul (local.get 1) (i32.const 4))
+                 (i32.and (i32.mul (local.get 2) (i32.const 2)) (i32.const -4))))
+      (i32.const 55))
+    (i32.load (i32.add (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))
+                (i32.and (i32.shl (local.get 2) (i32.const 1)) (i32.const -4)))))
+  (func (export "mem_temp_base") (param i32 i32) (result i32)
+    (i32.store (local.get 0) (i32.const 200))
+    (i32.store (local.get 1) (i32.const 41))
+    (i32.store (i32.add (i32.load (local.get 0)) (i32.const 4))
+      (i32.add (i32.load (local.get 1)) (i32.const 1)))
+    (i32.load offset=4 (i32.load (local.get 0)))))
