@@ -104,6 +104,12 @@ static MOAT_COLD int moat__interp_host_call(struct moat__vm *vm, const moat__ins
 #if defined(MOAT_INTERP_TAIL)
 
 #define DISPATCH() __attribute__((musttail)) return pc->fn(pc, fp, mem, vm)
+#define SLOW(NAME) __attribute__((musttail)) return h_##NAME(pc, fp, mem, vm)
+#define HANDLER(NAME, ...)                                                      \
+    static MOAT_HCC int h_##NAME(const moat__insn *pc, moat__slot *fp, u8 *mem, \
+                                 struct moat__vm *vm);
+#include "exec/interp/ops_all.inc"
+#undef HANDLER
 #define HANDLER(NAME, ...)                                                      \
     static MOAT_HCC int h_##NAME(const moat__insn *pc, moat__slot *fp, u8 *mem, \
                                  struct moat__vm *vm) __VA_ARGS__
@@ -132,6 +138,7 @@ moat__insn moat__interp_handler_word(u32 id) {
 static const void *const *goto_labels;
 
 #define DISPATCH()         goto * pc->label
+#define SLOW(NAME)         goto L_##NAME
 static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *vm) {
     static const void *const labels[H_COUNT] = {
 #define HANDLER(NAME, ...) [H_##NAME] = &&L_##NAME,
@@ -163,6 +170,7 @@ moat__insn moat__interp_handler_word(u32 id) {
 #else // switch
 
 #define DISPATCH() goto dispatch
+#define SLOW(NAME) goto L_##NAME
 static int run(const moat__insn *pc, moat__slot *fp, u8 *mem, struct moat__vm *vm) {
 #ifdef MOAT_INTERP_DEBUG
     u32 prev_op = H_COUNT;
@@ -173,8 +181,9 @@ dispatch:
     prev_op = (u32)pc->op;
 #endif
     switch ((u32)pc->op) {
-#define HANDLER(NAME, ...) \
-    case H_##NAME:         \
+#define HANDLER(NAME, ...)                  \
+    case H_##NAME:                          \
+        L_##NAME : __attribute__((unused)); \
         __VA_ARGS__
 #include "exec/interp/ops_all.inc"
 #undef HANDLER
