@@ -1477,6 +1477,59 @@ static bool take_shl(struct comp *c, u32 base, u32 *x, u32 *shift) {
     return true;
 }
 
+// Bytes a load reads or a store writes (memarg operators below 0x40).
+static u32 access_bytes(u32 op) {
+    switch (op) {
+    case MOAT_OP_I64_LOAD:
+    case MOAT_OP_F64_LOAD:
+    case MOAT_OP_I64_STORE:
+    case MOAT_OP_F64_STORE:
+        return 8;
+    case MOAT_OP_I32_LOAD:
+    case MOAT_OP_F32_LOAD:
+    case MOAT_OP_I64_LOAD32_S:
+    case MOAT_OP_I64_LOAD32_U:
+    case MOAT_OP_I32_STORE:
+    case MOAT_OP_F32_STORE:
+    case MOAT_OP_I64_STORE32:
+        return 4;
+    case MOAT_OP_I32_LOAD16_S:
+    case MOAT_OP_I32_LOAD16_U:
+    case MOAT_OP_I64_LOAD16_S:
+    case MOAT_OP_I64_LOAD16_U:
+    case MOAT_OP_I32_STORE16:
+    case MOAT_OP_I64_STORE16:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
+// A store of the value the previous instruction loaded (into the temporary `val`, which
+// nothing reads afterwards) becomes one memory-to-memory MOVE of as many bytes: the
+// store narrows the value back to exactly the bytes loaded. Both addresses are slot + imm
+// (+ offset). Returns false when the previous instruction is no such load.
+static bool emit_move(struct comp *c, u32 op, u32 val, u32 base, u32 imm, u32 offset) {
+    u32 n = access_bytes(op);
+    if (!c->last_load_op || access_bytes(c->last_load_op) != n || !c->last_dst
+        || c->last_dst_slot != val || val < c->temp_base)
+        return false;
+    u32 s = c->last_op_start; // dst, base, [imm,] offset
+    bool a = c->last_load_a;
+    u32 lb = c->buf[s + 3], li = a ? c->buf[s + 4] : 0, lo = c->buf[s + (a ? 5 : 4)];
+    drop_code(c, s);
+    static const u16 h[2][4] = {{H_MOVE1, H_MOVE2, H_MOVE4, H_MOVE8},
+                                {H_MOVE1_CHK, H_MOVE2_CHK, H_MOVE4_CHK, H_MOVE8_CHK}};
+    moat__comp_op(c, h[c->checked][n == 8 ? 3 : n == 4 ? 2 : n - 1]);
+    moat__comp_u32(c, lb);
+    moat__comp_u32(c, li);
+    moat__comp_u32(c, lo);
+    moat__comp_u32(c, base);
+    moat__comp_u32(c, imm);
+    moat__comp_u32(c, offset);
+    return true;
+}
+
 // Address modes of a load or store (operands after dst or before the value, see
 // ops_families.h): a slot; base + imm; base + (idx << shift) + imm; (x << shift) + imm; a
 // constant (in the slot operand's place).
@@ -1568,6 +1621,9 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
             c->h--;
         else
             base = moat__comp_pop(c);
+        if (!kval && (mode == M_SLOT || mode == M_A)
+            && emit_move(c, op, val, base, mode == M_A ? imm : 0, offset))
+            return;
         moat__comp_op(c, h);
         moat__comp_u32(c, base);
         moat__comp_u32(c, val);
