@@ -120,12 +120,15 @@ struct memop_h {
     u16 l, la, m;
 };
 #undef BIN_MEM
+#undef MADD_PAIR
+#define MADD_PAIR(NAME, EB, EC, NOPS)
 #define BIN_MEM(NAME, TM, TA, EXPR)                                          \
     [OPSLOT(MOAT_OP_##NAME)] = {{H_##NAME##_L, H_##NAME##_LA, H_##NAME##_M}, \
                                 {H_##NAME##_L_CHK, H_##NAME##_LA_CHK, H_##NAME##_M_CHK}},
 static const struct memop_h memop_handlers[0x100][2] = {
 #include "exec/interp/ops_mem_op.inc"
 };
+#undef MADD_PAIR
 
 // i32 add/and/or/xor with a shifted operand (ops_shifted.inc): [operator][shift].
 enum { ALU_I32_ADD, ALU_I32_AND, ALU_I32_OR, ALU_I32_XOR, ALU_NONE };
@@ -284,6 +287,7 @@ u32 moat__comp_label(struct comp *c) {
     c->last_copy = false;
     c->last_load_op = 0;
     c->last_memop = 0;
+    c->madd_from = 0;
     c->last_shift_op = 0;
     c->last_fop = 0;
     c->last_shl_imm = false;
@@ -298,6 +302,8 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->prev_add_imm = c->last_add_imm;
     c->prev_add_slots = c->last_add_slots;
     c->prev_shl_imm = c->last_shl_imm;
+    c->prev_memop = c->last_memop;
+    c->prev_memop_la = c->last_memop_la;
     c->last_op_start = c->len;
 #ifdef MOAT_INTERP_DEBUG
     while (c->nstarts && c->starts[c->nstarts - 1] >= pos) // removed by a fusion
@@ -315,6 +321,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->last_copy = false;
     c->last_load_op = 0;
     c->last_memop = 0;
+    c->madd_from = 0;
     c->last_shift_op = 0;
     c->last_fop = 0;
     c->last_shl_imm = false;
@@ -1197,7 +1204,7 @@ static void drop_code(struct comp *c, u32 s) {
     c->last_dst = 0;
     c->last_cmp_op = 0;
     c->last_add_imm = c->last_add_slots = c->last_shl_imm = c->last_copy = false;
-    c->last_load_op = c->last_memop = c->last_shift_op = c->last_fop = 0;
+    c->last_load_op = c->last_memop = c->last_shift_op = c->last_fop = c->madd_from = 0;
     while (c->nsrc && c->src[c->nsrc - 1].pos >= s / 2)
         c->nsrc--;
 }
@@ -1234,6 +1241,10 @@ static bool fuse_load_operand(struct comp *c, u32 op, const struct moat__opinfo 
     u32 s = c->last_op_start;
     bool la = c->last_load_a;
     u32 base = c->buf[s + 3], imm = c->buf[s + 4], offset = c->buf[s + (la ? 5 : 4)];
+    // An F64_MUL_L[A] right before the load (its length: handler, operands, padding).
+    u32 mul_at = c->prev_op_start;
+    bool mul_la = c->prev_memop_la;
+    bool after_mul = c->prev_memop == MOAT_OP_F64_MUL && mul_at + (mul_la ? 8 : 6) == s;
     drop_code(c, s);
     u32 a;
     if (swap) {
@@ -1251,7 +1262,12 @@ static bool fuse_load_operand(struct comp *c, u32 op, const struct moat__opinfo 
     moat__comp_u32(c, base);
     if (la) moat__comp_u32(c, imm);
     moat__comp_u32(c, offset);
-    if (!la) c->last_memop = op;
+    c->last_memop = op;
+    c->last_memop_la = la;
+    // The product is a temporary used only here: ADD_L of it + a store back = MUL_ADD_M.
+    if (op == MOAT_OP_F64_ADD && !la && !swap && after_mul && c->buf[mul_at + 2] == a
+        && a >= c->temp_base)
+        c->madd_from = mul_at + 1, c->madd_la = mul_la;
     return true;
 }
 
@@ -1369,7 +1385,8 @@ static bool fuse_chain(struct comp *c, u32 op) {
 // the same local, unchanged since (a local.set in between would have copied it out).
 static bool fuse_rmw(struct comp *c, u32 op, u32 offset) {
     u32 mop = c->last_memop, top = c->h - 1;
-    if (!mop || !c->last_dst || c->stack[top].kind != K_TEMP || c->last_dst_slot != HOME(c, top))
+    if (!mop || c->last_memop_la || !c->last_dst || c->stack[top].kind != K_TEMP
+        || c->last_dst_slot != HOME(c, top))
         return false;
     u32 want = store_op_of(moat__opinfo(mop)->params[0]);
     u32 s = c->last_op_start; // NAME_L: dst, a, addr, offset
@@ -1377,6 +1394,24 @@ static bool fuse_rmw(struct comp *c, u32 op, u32 offset) {
         || c->buf[s + 5] != offset)
         return false;
     u32 a = c->buf[s + 3], addr = c->buf[s + 4];
+    if (c->madd_from) { // F64_MUL_L[A]: dst, x, b, [imm,] offset
+        u32 m = c->madd_from - 1;
+        bool mla = c->madd_la;
+        u32 x = c->buf[m + 3], b = c->buf[m + 4], bimm = c->buf[m + 5];
+        u32 boff = c->buf[m + (mla ? 6 : 5)];
+        drop_code(c, m);
+        c->h -= 2;
+        u32 hid = mla ? (c->checked ? H_F64_MUL_ADD_MA_CHK : H_F64_MUL_ADD_MA)
+                      : (c->checked ? H_F64_MUL_ADD_M_CHK : H_F64_MUL_ADD_M);
+        moat__comp_op(c, hid);
+        moat__comp_u32(c, addr);
+        moat__comp_u32(c, x);
+        moat__comp_u32(c, b);
+        if (mla) moat__comp_u32(c, bimm);
+        moat__comp_u32(c, boff);
+        moat__comp_u32(c, offset);
+        return true;
+    }
     drop_code(c, s);
     c->h -= 2;
     moat__comp_op(c, memop_handlers[mop][c->checked].m);

@@ -86,10 +86,16 @@ struct comp {
     u32 prev_op_start;   // last_op_start, last_add_imm, last_add_slots one instruction earlier
     bool prev_add_imm, prev_add_slots;
     bool last_shl_imm, prev_shl_imm; // I32_SHL_I (dst, a, imm), for scaled-index loads
-    bool last_copy;    // the previous instruction is a scalar COPY (a second one merges in)
-    u32 last_load_op;  // wasm opcode when the previous instruction is a plain or _A load
-    bool last_load_a;  // ... in the _A form
-    u32 last_memop;    // wasm opcode when the previous instruction is a float op's _L form
+    bool last_copy;     // the previous instruction is a scalar COPY (a second one merges in)
+    u32 last_load_op;   // wasm opcode when the previous instruction is a plain or _A load
+    bool last_load_a;   // ... in the _A form
+    u32 last_memop;     // wasm opcode when the previous instruction is an op's _L/_LA form
+    bool last_memop_la; // ... the _LA form
+    u32 prev_memop;     // last_memop, last_memop_la one instruction earlier
+    bool prev_memop_la;
+    u32 madd_from;     // the previous instruction is an f64 ADD_L on an F64_MUL_L[A] at this
+                       // buffer index, +1 (0 = none): c[j] += x * b[j]
+    bool madd_la;      // ... an F64_MUL_LA
     u32 last_shift_op; // wasm opcode when the previous instruction is an i32 shift/rotate _I
     u32 last_fop;      // ... is an f64 add/sub/mul or i32 add/sub/and/or/xor of two slots
     struct moat__code *result;

@@ -169,6 +169,31 @@
     BIN_MEM_PAIR(NAME##_M, TM, TA, (u64)(u32)S(0) + OPND(2), 3, m = (TM)PUT_##TA(EXPR); \
                  memcpy(mem + ea, &m, sizeof m);)
 
+// c[j] += x * b[j] (daxpy, matmul) in one handler: a NAME_M read-modify-write add whose
+// value was an f64 MUL_L/MUL_LA. EB, EC: addresses of b[j] and c[j]; x is S(1). Rounded
+// after the multiply and after the add, as the three handlers would.
+#define MADD_PAIR(NAME, EB, EC, NOPS)                                                         \
+    HANDLER(NAME, {                                                                           \
+        u64 eb = (EB), ec = (EC), b, cv;                                                      \
+        memcpy(&b, mem + eb, sizeof b);                                                       \
+        f64 p = GET_f64(S(1)) * GET_f64(b);                                                   \
+        memcpy(&cv, mem + ec, sizeof cv);                                                     \
+        cv = PUT_f64(p + GET_f64(cv));                                                        \
+        memcpy(mem + ec, &cv, sizeof cv);                                                     \
+        NEXT(NOPS);                                                                           \
+    })                                                                                        \
+    HANDLER(NAME##_CHK, {                                                                     \
+        u64 eb = (EB), ec = (EC), b, cv;                                                      \
+        if (MOAT_UNLIKELY(eb + sizeof b > vm->memp->size || ec + sizeof cv > vm->memp->size)) \
+            TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);                                             \
+        memcpy(&b, mem + eb, sizeof b);                                                       \
+        f64 p = GET_f64(S(1)) * GET_f64(b);                                                   \
+        memcpy(&cv, mem + ec, sizeof cv);                                                     \
+        cv = PUT_f64(p + GET_f64(cv));                                                        \
+        memcpy(mem + ec, &cv, sizeof cv);                                                     \
+        NEXT(NOPS);                                                                           \
+    })
+
 // i32 operator NAME whose second operand b is x shifted by the immediate k (SEXPR), named
 // NAME_SNAME: operands dst, a, x, k (ops_shifted.inc).
 #define ALU_SHIFTED(NAME, SNAME, EXPR, SEXPR) \
