@@ -416,6 +416,18 @@ static void emit_addr(struct comp *c, const struct ventry *e, u32 dst) {
         return;
     }
     if (e->terms == ADDR_BASE) {
+        if (c->last_add_imm && c->last_op_start + 5 == c->len) {
+            // Right after another I32_ADD_I (pointer bumps, loop counters): both in one
+            // I32_ADD2_I, like COPY2. Nothing can jump between them: a label clears
+            // last_add_imm.
+            moat__insn w = moat__interp_handler_word(H_I32_ADD2_I);
+            memcpy(&c->buf[c->last_op_start], &w, sizeof w);
+            moat__comp_dst(c, dst);
+            moat__comp_u32(c, e->local);
+            moat__comp_u32(c, imm);
+            c->last_add_imm = false;
+            return;
+        }
         moat__comp_op(c, H_I32_ADD_I);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, e->local);
