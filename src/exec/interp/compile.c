@@ -395,6 +395,19 @@ void moat__comp_const(struct comp *c, u32 dst, u64 v) {
 // COPY2 that does both in order: one dispatch fewer. Nothing can jump between them: a
 // label clears last_copy.
 void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src) {
+    if (type != MOAT_VT_V128 && c->last_add_imm && c->last_op_start + 5 == c->len
+        && c->buf[c->last_op_start + 2] == src) {
+        // A copy of the i32 an I32_ADD_I just computed (`local.set x (local.tee y (...))`):
+        // I32_ADD2_I with the copy as its second add of 0.
+        moat__insn w = moat__interp_handler_word(H_I32_ADD2_I);
+        memcpy(&c->buf[c->last_op_start], &w, sizeof w);
+        c->last_add_imm = false;
+        c->last_dst = 0;
+        moat__comp_u32(c, dst);
+        moat__comp_u32(c, src);
+        moat__comp_u32(c, 0);
+        return;
+    }
     if (type != MOAT_VT_V128 && c->last_copy && c->last_op_start + 4 == c->len) {
         moat__insn w = moat__interp_handler_word(H_COPY2);
         memcpy(&c->buf[c->last_op_start], &w, sizeof w);
