@@ -501,8 +501,9 @@ MOAT_API moat_error *moat_linker_define_instance(moat_linker *linker, moat_name 
                                                  moat_instance *instance);
 // Instantiates `module` in `store`, resolving imports through the linker. Errors:
 // UNLINKABLE ("unknown import", "incompatible import type", naming module/field and the
-// expected type), RESOURCE. A trap while initialising (segment out of bounds, start
-// function trap) is written to *trap (own) and no instance is returned.
+// expected type; an item of another store is incompatible), RESOURCE. A trap while initialising
+// (segment out of bounds, start function trap) is written to *trap (own) and no instance is
+// returned.
 MOAT_API moat_error *moat_linker_instantiate(moat_linker *linker, moat_store *store,
                                              const moat_module *module, moat_instance **out,
                                              moat_trap **trap);

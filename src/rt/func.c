@@ -128,6 +128,13 @@ moat_trap *moat__host_call(moat_func *func, moat_instance *caller_instance, moat
         moat__slot_to_val(zero, t->results[i], &results[i]);
     struct moat_caller caller = {func->store, caller_instance};
     moat_trap *trap = func->callback(func->env, &caller, args, t->nparams, results, t->nresults);
+    // Results as typed, or wasm would take another kind's bits (a host pointer as a
+    // funcref, a v128 past the result slots) for what it expects.
+    for (u32 i = 0; !trap && i < t->nresults; i++)
+        if ((u8)results[i].kind != t->results[i])
+            trap = moat_trap_new("host function returned a value of the wrong type");
+        else if (!moat__val_in_store(&results[i], func->store))
+            trap = moat_trap_new("host function returned a function of another store");
     if (!trap)
         for (u32 i = 0, s = 0; i < t->nresults; s += moat__valtype_slots(t->results[i]), i++)
             moat__val_to_slot(&results[i], &slots[s]);
@@ -146,11 +153,15 @@ moat_error *moat__call_misuse(const moat_store *store, const moat_func *func, co
                                "function takes %u arguments and returns %u results; called "
                                "with %zu arguments and room for %zu results",
                                t->nparams, t->nresults, nargs, nresults);
-    for (size_t i = 0; i < nargs; i++)
+    for (size_t i = 0; i < nargs; i++) {
         if ((u8)args[i].kind != t->params[i])
             return moat__error_new(
                 MOAT_ERROR_API, MOAT_NO_OFFSET, "argument %zu is %s, expected %s", i,
                 moat__valtype_name((u8)args[i].kind), moat__valtype_name(t->params[i]));
+        if (!moat__val_in_store(&args[i], store))
+            return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
+                                   "argument %zu is a function of another store", i);
+    }
     return NULL;
 }
 

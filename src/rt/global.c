@@ -25,6 +25,9 @@ moat_error *moat_global_new(moat_store *store, const moat_globaltype *type, cons
         return moat__error_new(
             MOAT_ERROR_API, MOAT_NO_OFFSET, "global initial value is %s, expected %s",
             moat__valtype_name((u8)init->kind), moat__valtype_name((u8)type->kind));
+    if (!moat__val_in_store(init, store))
+        return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
+                               "global initial value is a function of another store");
     moat_global *g = moat__global_create(store, (u8)type->kind, type->is_mutable);
     if (!g) return moat__error_oom();
     moat__val_to_slot(init, g->value);
@@ -47,6 +50,9 @@ moat_error *moat_global_set(moat_global *global, const moat_val *val) {
         return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET, "global is %s, value is %s",
                                moat__valtype_name((u8)global->type.kind),
                                moat__valtype_name((u8)val->kind));
+    if (!moat__val_in_store(val, global->store))
+        return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
+                               "global value is a function of another store");
     moat__val_to_slot(val, global->value);
     return NULL;
 }

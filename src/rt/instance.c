@@ -170,6 +170,22 @@ static bool limits_match(moat_limits actual, struct moat__limits expected) {
     return true;
 }
 
+// The store an import belongs to: an instance may only use its own store's items, which
+// live exactly as long as it does (another store's memory would go back to the engine's
+// pool when that store is deleted, and be handed to a new instance while still in use).
+static const moat_store *import_store(const moat_extern *ext) {
+    switch (ext->kind) {
+    case MOAT_EXTERN_FUNC:
+        return ext->of.func->store;
+    case MOAT_EXTERN_TABLE:
+        return ext->of.table->store;
+    case MOAT_EXTERN_MEMORY:
+        return ext->of.memory->store;
+    default:
+        return ext->of.global->store;
+    }
+}
+
 static const char *import_mismatch(const moat_module *module, const struct moat__import *imp,
                                    const moat_extern *ext) {
     if ((u8)ext->kind != imp->kind) return "wrong kind of item";
@@ -384,6 +400,7 @@ moat_error *moat_instance_new(moat_store *store, const moat_module *module,
                                "module needs %u imports, %zu were given", ir->nimports, nimports);
     for (u32 i = 0; i < ir->nimports; i++) {
         const char *why = import_mismatch(module, &ir->imports[i], &imports[i]);
+        if (!why && import_store(&imports[i]) != store) why = "it belongs to another store";
         if (why) return moat__import_error(module, i, "incompatible import type", why);
     }
     moat_instance *inst = calloc(1, sizeof *inst);

@@ -14,6 +14,13 @@ moat_limits moat__limits_public(struct moat__limits l);
 #define MOAT__OBJ_INSTANCE 4
 bool moat__store_track(moat_store *store, void *object, u8 kind);
 
+// A value the host hands to `store` holds no function of another store: a funcref must
+// be null or one of the store's own (as moat.h says). Another store's function would
+// run on this store's stacks, and dangle once its own store is deleted.
+static inline bool moat__val_in_store(const moat_val *val, const moat_store *store) {
+    return val->kind != MOAT_FUNCREF || !val->of.funcref || val->of.funcref->store == store;
+}
+
 // Creation of runtime objects inside instantiation (no public checks).
 moat_memory *moat__memory_create(moat_store *store, const struct moat__memtype *type);
 moat_table *moat__table_create(moat_store *store, const struct moat__tabletype *type, void *init);

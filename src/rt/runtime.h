@@ -101,7 +101,8 @@ struct moat_func {
     u32 func_index;
     // Cached by the interpreter at the first call from the host (exec/interp/run.c): the
     // compiled code, and its parameter and result counts if no value is a v128 (one
-    // slot each), else UINT32_MAX. Set only once the store's interpreter state exists.
+    // slot each) and no parameter a funcref (whose store is checked), else UINT32_MAX. Set only
+    // once the store's interpreter state exists.
     struct moat__code *code;
     u32 code_nparams, code_nresults;
     // host functions

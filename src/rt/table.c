@@ -58,7 +58,7 @@ i64 moat__table_grow(moat_table *table, u32 delta, void *init) {
 }
 
 static bool ref_kind_ok(const moat_table *table, const moat_val *val) {
-    return val->kind == table->type.elem;
+    return val->kind == table->type.elem && moat__val_in_store(val, table->store);
 }
 
 moat_error *moat_table_new(moat_store *store, const moat_tabletype *type, const moat_val *init,
@@ -74,6 +74,9 @@ moat_error *moat_table_new(moat_store *store, const moat_tabletype *type, const 
         if (init->kind != type->elem)
             return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
                                    "table initial value has the wrong type");
+        if (!moat__val_in_store(init, store))
+            return moat__error_new(MOAT_ERROR_API, MOAT_NO_OFFSET,
+                                   "table initial value is a function of another store");
         ref = init->kind == MOAT_FUNCREF ? (void *)init->of.funcref : init->of.externref;
     }
     struct moat__tabletype t = {(u8)type->elem,

@@ -326,7 +326,10 @@ static MOAT_COLD moat_trap *entry_first(moat_func *func) {
         struct moat__code *code = moat__interp_code_get(func->instance->module, func->func_index);
         if (!code) return moat_trap_new("out of memory while compiling a function");
         const struct moat__functype *t = func->type;
-        bool one_slot_each = code->nparam_slots == t->nparams && code->nresult_slots == t->nresults;
+        // Funcref arguments take the general path too: it checks their store.
+        bool funcref_param = memchr(t->params, MOAT_VT_FUNCREF, t->nparams) != NULL;
+        bool one_slot_each = code->nparam_slots == t->nparams && code->nresult_slots == t->nresults
+                             && !funcref_param;
         func->code_nparams = one_slot_each ? t->nparams : UINT32_MAX;
         func->code_nresults = one_slot_each ? t->nresults : UINT32_MAX;
         func->code = code;
