@@ -121,6 +121,8 @@ struct memop_h {
 };
 #undef BIN_MEM
 #undef MADD_PAIR
+#undef F64_OP_STORE
+#define F64_OP_STORE(NAME, EXPR)
 #define MADD_PAIR(NAME, EB, EC, NOPS)
 #define BIN_MEM(NAME, TM, TA, EXPR)                                          \
     [OPSLOT(MOAT_OP_##NAME)] = {{H_##NAME##_L, H_##NAME##_LA, H_##NAME##_M}, \
@@ -177,6 +179,22 @@ static u32 iop_index(u32 op) {
         return IOP_NONE;
     }
 }
+
+// f64 add/sub/mul stored right away (ops_mem_op.inc): [op][bounds checks][constant address].
+#undef BIN_MEM
+#undef MADD_PAIR
+#undef F64_OP_STORE
+#define BIN_MEM(NAME, TM, TA, EXPR)
+#define MADD_PAIR(NAME, EB, EC, NOPS)
+#define F64_OP_STORE(NAME, EXPR) \
+    [FOP_##NAME] = {{H_##NAME##_S, H_##NAME##_SZ}, {H_##NAME##_S_CHK, H_##NAME##_SZ_CHK}},
+enum { FOP_F64_ADD = FOP_ADD, FOP_F64_SUB = FOP_SUB, FOP_F64_MUL = FOP_MUL };
+static const u16 op_store_handlers[FOP_NONE][2][2] = {
+#include "exec/interp/ops_mem_op.inc"
+};
+#undef BIN_MEM
+#undef MADD_PAIR
+#undef F64_OP_STORE
 
 static u32 fop_index(u32 op) {
     return op == MOAT_OP_F64_ADD   ? FOP_ADD
@@ -1446,6 +1464,31 @@ static bool fuse_rmw(struct comp *c, u32 op, u32 offset) {
     return true;
 }
 
+// An f64.store of the value the previous f64 add/sub/mul (of two slots) just computed,
+// into a temporary or the local it was set to: one handler computes, writes that slot
+// and stores (NAME_S, or NAME_SZ at a constant address).
+static bool fuse_op_store(struct comp *c, u32 op, u32 offset) {
+    u32 fop = fop_index(c->last_fop), top = c->h - 1, s = c->last_op_start;
+    if (op != MOAT_OP_F64_STORE || fop == FOP_NONE) return false;
+    u32 dst = c->buf[s + 2];
+    const struct ventry *v = &c->stack[top], *ad = &c->stack[top - 1];
+    bool computed = v->kind == K_TEMP ? c->last_dst && c->last_dst_slot == HOME(c, top)
+                                      : v->kind == K_LOCAL && v->local == dst;
+    if (!computed || ad->kind == K_ADDR) return false; // a pending sum: the store's own modes
+    bool kaddr = ad->kind == K_CONST;
+    u32 addr = kaddr ? (u32)ad->imm : moat__comp_slot_of(c, top - 1);
+    u32 a = c->buf[s + 3], b = c->buf[s + 4];
+    drop_code(c, s);
+    c->h -= 2;
+    moat__comp_op(c, op_store_handlers[fop][c->checked][kaddr]);
+    moat__comp_u32(c, addr);
+    moat__comp_u32(c, dst);
+    moat__comp_u32(c, a);
+    moat__comp_u32(c, b);
+    moat__comp_u32(c, offset);
+    return true;
+}
+
 static void op_numeric(struct comp *c, u32 op, const struct moat__opinfo *info) {
     const struct hpair *hp = &op_handlers[OPSLOT(op)];
     if (!hp->h) moat__comp_bail(c);
@@ -1600,7 +1643,7 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
     if (!moat__read_u32(&c->cur, &align) || !moat__read_u32(&c->cur, &offset)) moat__comp_bail(c);
     if (MOAT_NEVER(op >= 0x40)) moat__comp_bail(c); // the tables below
     bool load = info->result != 0;
-    if (!load && fuse_rmw(c, op, offset)) return;
+    if (!load && (fuse_rmw(c, op, offset) || fuse_op_store(c, op, offset))) return;
     u32 apos = c->h - (load ? 1 : 2);
     // The address: a pending K_ADDR sum, or an I32_ADD_I (and I32_SHL_I) just emitted.
     // A store's value is computed after this into HOME(apos + 1): a base there is not

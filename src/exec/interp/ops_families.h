@@ -194,6 +194,31 @@
         NEXT(NOPS);                                                                           \
     })
 
+// An f64 operator whose result is stored right away (`p->x += dt * p->vx`): operands
+// addr, dst, a, b, offset; dst = a EXPR b (a temporary, or the local it was set to), then
+// stored at EA (NAME_S: addr slot + offset; NAME_SZ: addr a constant).
+#define OP_STORE_PAIR(NAME, EXPR, EA)                                                            \
+    HANDLER(NAME, {                                                                              \
+        f64 a = GET_f64(S(2));                                                                   \
+        f64 b = GET_f64(S(3));                                                                   \
+        u64 v = PUT_f64(EXPR), ea = (EA);                                                        \
+        S(1) = v;                                                                                \
+        memcpy(mem + ea, &v, sizeof v);                                                          \
+        NEXT(5);                                                                                 \
+    })                                                                                           \
+    HANDLER(NAME##_CHK, {                                                                        \
+        f64 a = GET_f64(S(2));                                                                   \
+        f64 b = GET_f64(S(3));                                                                   \
+        u64 v = PUT_f64(EXPR), ea = (EA);                                                        \
+        S(1) = v;                                                                                \
+        if (MOAT_UNLIKELY(ea + sizeof v > vm->memp->size)) TRAP(MOAT_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        memcpy(mem + ea, &v, sizeof v);                                                          \
+        NEXT(5);                                                                                 \
+    })
+#define F64_OP_STORE(NAME, EXPR)                            \
+    OP_STORE_PAIR(NAME##_S, EXPR, (u64)(u32)S(0) + OPND(4)) \
+    OP_STORE_PAIR(NAME##_SZ, EXPR, (u64)OPND(0) + OPND(4))
+
 // i32 operator NAME whose second operand b is x shifted by the immediate k (SEXPR), named
 // NAME_SNAME: operands dst, a, x, k (ops_shifted.inc).
 #define ALU_SHIFTED(NAME, SNAME, EXPR, SEXPR) \
