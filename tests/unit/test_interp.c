@@ -159,6 +159,14 @@ static void run_all(bool bounds_checks) {
     CHECK_EQ_INT(CALL2("mem_temp_base", 300, 400), 42);
     CHECK_EQ_INT(CALL2("add2", 5, 0), 16 - 600);
     CHECK_EQ_INT(CALL1("tee_set", 9), 5005);
+    CHECK_EQ_INT(CALL1("br_table_load", 0), 20);
+    CHECK_EQ_INT(CALL1("br_table_load", 1), 10);
+    CHECK_EQ_INT(CALL1("br_table_load", 2), 20);
+    msg[0] = 0;
+    CHECK_EQ_INT(
+        call(store, inst, "br_table_load", 1, (const int64_t[]){0x4000}, NULL, NULL, 0, msg),
+        INT32_MIN);
+    CHECK_CONTAINS(msg, "out of bounds memory access");
     // Memory-to-memory moves: 600.. holds 08 07 06 05 04 03 02 01; 700.. gets 07 06 05 04
     // (the store32 after the store8 to 703), 06 05 00 00, then the eight bytes.
     CHECK_EQ_INT(CALL2("mem_move", 600, 700), (int32_t)(0x04050607u + 0x0506u + 0x05060708u));

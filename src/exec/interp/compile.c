@@ -968,6 +968,17 @@ static bool take_add_imm(struct comp *c, u32 pos, u32 *base, u32 *imm) {
     return true;
 }
 
+static void drop_code(struct comp *c, u32 s);
+
+// Is the previous instruction I32_LOAD_S, and did it compute stack position `pos`?
+static bool last_is_load_s(const struct comp *c, u32 pos) {
+    if (!c->last_dst || c->stack[pos].kind != K_TEMP || c->last_dst_slot != HOME(c, pos))
+        return false;
+    moat__insn w;
+    memcpy(&w, &c->buf[c->last_op_start], sizeof w);
+    return w.bits == moat__interp_handler_word(c->checked ? H_I32_LOAD_S_CHK : H_I32_LOAD_S).bits;
+}
+
 static void op_br_table(struct comp *c) {
     u32 n;
     if (!moat__read_u32(&c->cur, &n)) moat__comp_bail(c);
@@ -977,19 +988,32 @@ static void op_br_table(struct comp *c) {
     u32 index = 0, imm = 0;
     const struct ventry *te = &c->stack[c->h - 1];
     bool fused = te->kind == K_ADDR && te->terms == ADDR_BASE;
-    if (fused) {
-        index = te->local;
-        imm = (u32)te->imm;
-    } else {
-        fused = take_add_imm(c, c->h - 1, &index, &imm);
-    }
-    if (fused)
+    u32 insn;
+    if (last_is_load_s(c, c->h - 1)) {
+        // The index was just loaded from a scaled array (a bytecode VM's `code[pc]`): the
+        // load happens in the branch (dst, x, shift, imm, offset -> x, shift, imm, offset).
+        u32 s = c->last_op_start,
+            ops[4] = {c->buf[s + 3], c->buf[s + 4], c->buf[s + 5], c->buf[s + 6]};
+        drop_code(c, s);
         c->h--;
-    else
-        index = moat__comp_pop(c);
-    u32 insn = moat__comp_op(c, fused ? H_BR_TABLE_I : H_BR_TABLE);
-    moat__comp_u32(c, index);
-    if (fused) moat__comp_u32(c, imm);
+        insn = moat__comp_op(c, c->checked ? H_BR_TABLE_LS_CHK : H_BR_TABLE_LS);
+        for (u32 i = 0; i < 4; i++)
+            moat__comp_u32(c, ops[i]);
+    } else {
+        if (fused) {
+            index = te->local;
+            imm = (u32)te->imm;
+        } else {
+            fused = take_add_imm(c, c->h - 1, &index, &imm);
+        }
+        if (fused)
+            c->h--;
+        else
+            index = moat__comp_pop(c);
+        insn = moat__comp_op(c, fused ? H_BR_TABLE_I : H_BR_TABLE);
+        moat__comp_u32(c, index);
+        if (fused) moat__comp_u32(c, imm);
+    }
     moat__comp_u32(c, n);
     u32 table = c->len;
     for (u32 i = 0; i <= n; i++)

@@ -109,6 +109,15 @@
     (local.set 1 (local.tee 2 (i32.add (local.get 0) (i32.const -4))))
     (local.set 0 (i32.const 0))
     (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 2)))
+  (func (export "br_table_load") (param i32) (result i32)
+    (i32.store (i32.const 64) (i32.const 1))
+    (i32.store (i32.const 68) (i32.const 0))
+    (i32.store (i32.const 72) (i32.const 7))
+    (block (block
+      (br_table 0 1 (i32.load offset=4
+        (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 60)))))
+      (return (i32.const 10)))
+    (i32.const 20))
   (func (export "mem_move") (param i32 i32) (result i32)
     (i64.store (local.get 0) (i64.const 0x0102030405060708))
     (i64.store offset=8 (local.get 1) (i64.load (local.get 0)))
