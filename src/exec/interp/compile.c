@@ -135,11 +135,14 @@ static const struct memop_h memop_handlers[0x100][2] = {
 // i32 add/and/or/xor with a shifted operand (ops_shifted.inc): [operator][shift].
 enum { ALU_I32_ADD, ALU_I32_AND, ALU_I32_OR, ALU_I32_XOR, ALU_NONE };
 enum { SH_I32_SHL, SH_I32_SHR_U, SH_I32_SHR_S, SH_I32_ROTL, SH_I32_ROTR, SH_NONE };
+#undef SHIFTED2
+#define SHIFTED2(NAME, EXPR)
 #undef ALU_SHIFTED
 #define ALU_SHIFTED(NAME, SNAME, EXPR, SEXPR) [ALU_##NAME][SH_##SNAME] = H_##NAME##_##SNAME,
 static const u16 shifted_handlers[ALU_NONE][SH_NONE] = {
 #include "exec/interp/ops_shifted.inc"
 };
+#undef SHIFTED2
 #undef ALU_SHIFTED
 
 // Chains of two f64 add/sub/mul (ops_chain.inc): [first][second][chained value second].
@@ -320,6 +323,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->prev_add_imm = c->last_add_imm;
     c->prev_add_slots = c->last_add_slots;
     c->prev_shl_imm = c->last_shl_imm;
+    c->prev_shift_op = c->last_shift_op;
     c->prev_memop = c->last_memop;
     c->prev_memop_la = c->last_memop_la;
     c->last_op_start = c->len;
@@ -1375,6 +1379,23 @@ static bool fuse_shifted_operand(struct comp *c, u32 op) {
     u32 s = c->last_op_start;                                        // shift _I: dst, x, k
     u32 hid = shifted_handlers[alu][shift_index(c->last_shift_op)];
     u32 x = c->buf[s + 3], k = c->buf[s + 4];
+    // rotl ^ rotl, the other rotl the instruction just before (SHA-2's Σ, σ): one handler.
+    u32 other = spos == pb ? pa : pb, p = c->prev_op_start;
+    if (op == MOAT_OP_I32_XOR && c->last_shift_op == MOAT_OP_I32_ROTL
+        && c->prev_shift_op == MOAT_OP_I32_ROTL && p + 6 == s && c->stack[other].kind == K_TEMP
+        && c->buf[p + 2] == HOME(c, other)) {
+        u32 x1 = c->buf[p + 3], k1 = c->buf[p + 4];
+        drop_code(c, p);
+        c->h -= 2;
+        u32 dst = moat__comp_push_temp(c, MOAT_VT_I32);
+        moat__comp_op(c, H_I32_ROTL_XOR_ROTL);
+        moat__comp_dst(c, dst);
+        moat__comp_u32(c, x1);
+        moat__comp_u32(c, k1);
+        moat__comp_u32(c, x);
+        moat__comp_u32(c, k);
+        return true;
+    }
     drop_code(c, s);
     u32 a = moat__comp_slot_of(c, spos == pb ? pa : pb);
     c->h -= 2;

@@ -97,6 +97,7 @@ struct comp {
                        // buffer index, +1 (0 = none): c[j] += x * b[j]
     bool madd_la;      // ... an F64_MUL_LA
     u32 last_shift_op; // wasm opcode when the previous instruction is an i32 shift/rotate _I
+    u32 prev_shift_op; // ... one instruction earlier
     u32 last_fop;      // ... is an f64 add/sub/mul or i32 add/sub/and/or/xor of two slots
     struct moat__code *result;
 #ifdef MOAT_INTERP_DEBUG

@@ -219,6 +219,17 @@
     OP_STORE_PAIR(NAME##_S, EXPR, (u64)(u32)S(0) + OPND(4)) \
     OP_STORE_PAIR(NAME##_SZ, EXPR, (u64)OPND(0) + OPND(4))
 
+// Two shifted operands: dst = EXPR of x1, k1, x2, k2 (operands in that order after dst).
+#define SHIFTED2(NAME, EXPR)  \
+    HANDLER(NAME, {           \
+        u32 x1 = (u32)S(1);   \
+        u32 k1 = OPND(2);     \
+        u32 x2 = (u32)S(3);   \
+        u32 k2 = OPND(4);     \
+        S(0) = PUT_u32(EXPR); \
+        NEXT(5);              \
+    })
+
 // i32 operator NAME whose second operand b is x shifted by the immediate k (SEXPR), named
 // NAME_SNAME: operands dst, a, x, k (ops_shifted.inc).
 #define ALU_SHIFTED(NAME, SNAME, EXPR, SEXPR) \
