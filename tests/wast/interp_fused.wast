@@ -118,6 +118,22 @@
   (func (export "i32_sub_after") (param i32 i32 i32) (result i32)
     (i32.sub (local.get 2) (i32.and (local.get 0) (local.get 1))))
 
+  ;; Copies in a row (COPY2..4), done in order: a rotation of five locals, n times.
+  (func (export "rotate") (param i32) (result i32) (local i32 i32 i32 i32 i32)
+    (local.set 1 (i32.const 1)) (local.set 2 (i32.const 2)) (local.set 3 (i32.const 3))
+    (local.set 4 (i32.const 4)) (local.set 5 (i32.const 5))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (local.get 1)
+      (local.set 1 (local.get 2)) (local.set 2 (local.get 3)) (local.set 3 (local.get 4))
+      (local.set 4 (local.get 5)) (local.set 5)
+      (br 0)))
+    (i32.add (i32.mul (local.get 1) (i32.const 10000))
+      (i32.add (i32.mul (local.get 2) (i32.const 1000))
+        (i32.add (i32.mul (local.get 3) (i32.const 100))
+          (i32.add (i32.mul (local.get 4) (i32.const 10)) (local.get 5))))))
+
   ;; Locals still zero from the entry; a result written straight into slot 0.
   (func $dirty (param i32) (result i32) (local i32 i32 i32 i32 i32)
     (local.set 1 (local.get 0)) (local.set 2 (local.get 0)) (local.set 3 (local.get 0))
@@ -215,6 +231,8 @@
 (assert_return (invoke "chain_temps" (f64.const 5) (f64.const 3)) (f64.const 16))
 (assert_return (invoke "i32_chains" (i32.const 9) (i32.const 2) (i32.const 1)) (i32.const 0xa0006))
 (assert_return (invoke "i32_sub_after" (i32.const 6) (i32.const 3) (i32.const 1)) (i32.const -1))
+(assert_return (invoke "rotate" (i32.const 2)) (i32.const 34512))
+(assert_return (invoke "rotate" (i32.const 6)) (i32.const 23451))
 (assert_return (invoke "zeros" (i32.const 7)) (i32.const 0))
 (assert_return (invoke "ret_sub" (i32.const 3) (i32.const 10)) (i32.const 7))
 (assert_return (invoke "ret_early" (i32.const 3) (i32.const 10)) (i32.const 30))

@@ -413,9 +413,9 @@ void moat__comp_const(struct comp *c, u32 dst, u64 v) {
 }
 
 // Copies a value of `type` between slots (two for a v128).
-// Two scalar copies in a row (register moves of a C loop: \`a = b; b = c\`) become one
-// COPY2 that does both in order: one dispatch fewer. Nothing can jump between them: a
-// label clears last_copy.
+// Up to four scalar copies in a row (register moves of a C loop: \`a = b; b = c\`) become
+// one COPY2/3/4 that does them in order. Nothing can jump between them: a label clears
+// last_copy.
 void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src) {
     if (type != MOAT_VT_V128 && c->last_add_imm && c->last_op_start + 5 == c->len
         && c->buf[c->last_op_start + 2] == src) {
@@ -430,10 +430,11 @@ void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src) {
         moat__comp_u32(c, 0);
         return;
     }
-    if (type != MOAT_VT_V128 && c->last_copy && c->last_op_start + 4 == c->len) {
-        moat__insn w = moat__interp_handler_word(H_COPY2);
+    if (type != MOAT_VT_V128 && c->last_copy && c->last_copy < 4
+        && c->last_op_start + 2 + 2 * c->last_copy == c->len) {
+        static const u16 copy_n[5] = {0, 0, H_COPY2, H_COPY3, H_COPY4};
+        moat__insn w = moat__interp_handler_word(copy_n[++c->last_copy]);
         memcpy(&c->buf[c->last_op_start], &w, sizeof w);
-        c->last_copy = false;
     } else {
         moat__comp_op(c, type == MOAT_VT_V128 ? H_COPY128 : H_COPY);
         c->last_copy = type != MOAT_VT_V128;
@@ -1274,7 +1275,8 @@ static void drop_code(struct comp *c, u32 s) {
     c->len = s;
     c->last_dst = 0;
     c->last_cmp_op = 0;
-    c->last_add_imm = c->last_add_slots = c->last_shl_imm = c->last_copy = false;
+    c->last_add_imm = c->last_add_slots = c->last_shl_imm = false;
+    c->last_copy = 0;
     c->last_load_op = c->last_memop = c->last_shift_op = c->last_fop = c->madd_from = 0;
     while (c->nsrc && c->src[c->nsrc - 1].pos >= s / 2)
         c->nsrc--;
