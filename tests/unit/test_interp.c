@@ -159,6 +159,12 @@ static void run_all(bool bounds_checks) {
     CHECK_EQ_INT(CALL2("mem_temp_base", 300, 400), 42);
     CHECK_EQ_INT(CALL2("add2", 5, 0), 16 - 600);
     CHECK_EQ_INT(CALL1("tee_set", 9), 5005);
+    CHECK_EQ_INT(CALL2("mem_move_x", 2000, 1), 5);
+    msg[0] = 0;
+    CHECK_EQ_INT(
+        call(store, inst, "mem_move_x", 2, (const int64_t[]){65534, 1}, NULL, NULL, 0, msg),
+        INT32_MIN);
+    CHECK_CONTAINS(msg, "out of bounds memory access");
     CHECK_EQ_INT(CALL1("br_table_load", 0), 20);
     CHECK_EQ_INT(CALL1("br_table_load", 1), 10);
     CHECK_EQ_INT(CALL1("br_table_load", 2), 20);

@@ -1680,6 +1680,40 @@ static bool emit_move(struct comp *c, u32 op, u32 val, u32 base, u32 imm, u32 of
     return true;
 }
 
+// Is the previous instruction handler `hid` (`hid_chk` in bounds-check mode), and did it
+// write the temporary `val`?
+static bool last_is(const struct comp *c, u32 hid, u32 hid_chk, u32 val) {
+    if (!c->last_dst || c->last_dst_slot != val || val < c->temp_base) return false;
+    moat__insn w;
+    memcpy(&w, &c->buf[c->last_op_start], sizeof w);
+    return w.bits == moat__interp_handler_word(c->checked ? hid_chk : hid).bits;
+}
+
+// emit_move for a 4-byte store to base + (idx << shift) + imm of what an i32.load from
+// an indexed array (I32_LOAD_X or I32_LOAD_S) just loaded: `a[i] = b[j]`, a stack VM's
+// push of a constant or a variable. MOVE4_XX / MOVE4_SX: the load's address operands,
+// then the store's (base, idx, shift, imm, offset).
+static bool emit_move_x(struct comp *c, u32 op, u32 val, u32 base, u32 idx, u32 shift, u32 imm,
+                        u32 offset) {
+    if (access_bytes(op) != 4) return false;
+    bool xx = last_is(c, H_I32_LOAD_X, H_I32_LOAD_X_CHK, val);
+    if (!xx && !last_is(c, H_I32_LOAD_S, H_I32_LOAD_S_CHK, val)) return false;
+    u32 s = c->last_op_start, n = xx ? 5 : 4, ops[5]; // after dst: the load's address
+    for (u32 i = 0; i < n; i++)
+        ops[i] = c->buf[s + 3 + i];
+    drop_code(c, s);
+    moat__comp_op(c, xx ? (c->checked ? H_MOVE4_XX_CHK : H_MOVE4_XX)
+                        : (c->checked ? H_MOVE4_SX_CHK : H_MOVE4_SX));
+    for (u32 i = 0; i < n; i++)
+        moat__comp_u32(c, ops[i]);
+    moat__comp_u32(c, base);
+    moat__comp_u32(c, idx);
+    moat__comp_u32(c, shift);
+    moat__comp_u32(c, imm);
+    moat__comp_u32(c, offset);
+    return true;
+}
+
 // Address modes of a load or store (operands after dst or before the value, see
 // ops_families.h): a slot; base + imm; base + (idx << shift) + imm; (x << shift) + imm; a
 // constant (in the slot operand's place).
@@ -1774,6 +1808,7 @@ static void op_memory(struct comp *c, u32 op, const struct moat__opinfo *info) {
         if (!kval && (mode == M_SLOT || mode == M_A)
             && emit_move(c, op, val, base, mode == M_A ? imm : 0, offset))
             return;
+        if (!kval && mode == M_X && emit_move_x(c, op, val, base, idx, shift, imm, offset)) return;
         moat__comp_op(c, h);
         moat__comp_u32(c, base);
         moat__comp_u32(c, val);
