@@ -9,6 +9,7 @@
 #include "moat.h"
 #include "test.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 static moat_module *compile(moat_engine *engine, const char *text) {
@@ -560,7 +561,39 @@ static void test_reuse(bool bounds_checks) {
     moat_engine_delete(engine);
 }
 
+static void *fault_thread(void *p) {
+    moat_engine *engine = p;
+    struct env e;
+    long good = 0;
+    if (env_new(&e, engine)) {
+        moat_val far = i32v(70000), four = i32v(4);
+        for (int i = 0; i < 2000; i++) {
+            good += call1(e.a, "load", &far, 1, NULL) == -1000 - MOAT_TRAP_MEMORY_OUT_OF_BOUNDS;
+            good += call1(e.b, "div", &four, 1, NULL) == 25;
+        }
+    }
+    env_delete(&e);
+    return (void *)good;
+}
+
+// Threads with a store each: the first entries install the fault handler concurrently,
+// and each thread's guard faults come back to its own recovery points.
+static void test_threads(void) {
+    moat_engine *engine = engine_new(false, false, false, 0);
+    enum { N = 3 };
+    pthread_t th[N];
+    for (int i = 0; i < N; i++)
+        CHECK(pthread_create(&th[i], NULL, fault_thread, engine) == 0);
+    for (int i = 0; i < N; i++) {
+        void *good = NULL;
+        pthread_join(th[i], &good);
+        CHECK_EQ_INT((long)good, 4000);
+    }
+    moat_engine_delete(engine);
+}
+
 int main(void) {
+    test_threads(); // first: no entry has installed the fault handler yet
     for (int bounds_checks = 0; bounds_checks < 2; bounds_checks++) {
         moat_engine *engine = engine_new(bounds_checks, false, false, 0);
         struct env e;

@@ -127,6 +127,43 @@ static void guest_calls(void) {
     rmdir(dir);
 }
 
+// stdout and stderr sharing one open file description (as a terminal's do): a guest
+// that makes both non-blocking, one after the other, leaves the embedder's flags as
+// they were.
+static void shared_stdio_flags(void) {
+    int pipe_fds[2];
+    CHECK(pipe(pipe_fds) == 0);
+    int err_fd = dup(pipe_fds[1]);
+    moat_wasi_config *config = moat_wasi_config_new();
+    moat_wasi_config_stdio(config, -1, pipe_fds[1], err_fd);
+    moat_wasi *wasi = NULL;
+    moat_error *err = moat_wasi_new(config, &wasi);
+    moat_wasi_config_delete(config);
+    CHECK(err == NULL);
+    moat_error_delete(err);
+    moat_engine *engine = NULL;
+    CHECK(moat_engine_new(NULL, &engine) == NULL);
+    moat_store *store = moat_store_new(engine);
+    moat_linker *linker = moat_linker_new(engine);
+    CHECK(moat_wasi_define(wasi, linker, store) == NULL);
+    moat_instance *inst =
+        instantiate(engine, store, linker, wasi_guest_wasm, sizeof wasi_guest_wasm);
+    moat_trap *trap;
+    if (inst) {
+        CHECK_EQ_INT(call(store, inst, "set_flags", 2, 1, 4, 0, &trap), 0);
+        CHECK_EQ_INT(call(store, inst, "set_flags", 2, 2, 4, 0, &trap), 0);
+        CHECK(fcntl(pipe_fds[1], F_GETFL) & O_NONBLOCK);
+    }
+    moat_linker_delete(linker);
+    moat_store_delete(store);
+    moat_wasi_delete(wasi);
+    CHECK(!(fcntl(pipe_fds[1], F_GETFL) & O_NONBLOCK));
+    moat_engine_delete(engine);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    close(err_fd);
+}
+
 static void exit_traps(void) {
     int32_t status = -1;
     moat_trap *trap = moat_trap_new_exit(125);
@@ -164,6 +201,7 @@ static void config_errors(void) {
 
 int main(void) {
     guest_calls();
+    shared_stdio_flags();
     exit_traps();
     config_errors();
     TEST_DONE();

@@ -68,7 +68,15 @@ uint32_t moat__wasi_fd_fdstat_set_flags(wasi_call *c) {
     if ((flags & WASI_FDFLAG_APPEND) && !(f->base & R_FD_WRITE)) return WASI_ENOTCAPABLE;
     int fl = fcntl(f->host, F_GETFL);
     if (fl < 0) return host_err();
-    if (f->borrowed && f->borrowed_flags < 0) f->borrowed_flags = fl; // restored on release
+    // The embedder's flags, restored on release, are saved at the guest's first change
+    // of any borrowed fd, for all of them: they may share one open file description (a
+    // terminal as stdin, stdout and stderr), so a later first read would see this change.
+    if (f->borrowed && f->borrowed_flags < 0)
+        for (uint32_t i = 0; i < c->wasi->nfds; i++) {
+            wasi_fd *b = &c->wasi->fds[i];
+            if (b->used && b->borrowed && b->borrowed_flags < 0)
+                b->borrowed_flags = b == f ? fl : fcntl(b->host, F_GETFL);
+        }
     fl &= ~(O_APPEND | O_NONBLOCK);
     fl |= (flags & WASI_FDFLAG_APPEND ? O_APPEND : 0)
           | (flags & WASI_FDFLAG_NONBLOCK ? O_NONBLOCK : 0);
