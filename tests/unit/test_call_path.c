@@ -383,6 +383,18 @@ static void test_store_isolation(struct env *e) {
         return;
     }
     moat_func *foreign = export_of(o.a, "add").of.func;
+    // A host function may call into another store (its own entry, its own recovery
+    // point): a fault there comes back to the callback, and each store keeps its memory.
+    moat_val x = i32v(42), at = i32v(16);
+    partner = o.b;
+    cb_mode = CB_FAULT_OTHER;
+    CHECK_EQ_INT(call1(e->a, "outer", &x, 1, NULL), 42);
+    cb_mode = CB_PUT_OTHER;
+    CHECK_EQ_INT(call1(e->a, "outer", &x, 1, NULL), 42);
+    CHECK_EQ_INT(call1(o.b, "load", &at, 1, NULL), 1042);
+    moat_val far = i32v(70000);
+    CHECK_EQ_INT(call1(e->a, "load", &far, 1, NULL), -1000 - MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    CHECK_EQ_INT(call1(o.b, "load", &far, 1, NULL), -1000 - MOAT_TRAP_MEMORY_OUT_OF_BOUNDS);
     // Imports: every kind of item of another store is refused.
     moat_extern imp = {.kind = MOAT_EXTERN_FUNC, .of.func = o.cb};
     moat_instance *inst = NULL;
