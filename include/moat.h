@@ -411,10 +411,10 @@ MOAT_API const moat_functype *moat_func_type(const moat_func *func);
 
 // Calls `func`, which must belong to `store`. `args` must match its parameters in number
 // and kinds, and `results` have room for exactly its results. Outcomes, exclusive: an
-// error (API misuse: wrong store, arity or kinds; nothing was run, results untouched),
-// *trap set (the guest faulted, ran out of fuel or was interrupted; own, delete it;
-// results untouched), or both NULL: results are valid. The store may be used again
-// after a trap. Re-entrant: a host function may call it.
+// error (API misuse: wrong store, arity or kinds, a funcref argument of another store;
+// nothing was run, results untouched), *trap set (the guest faulted, ran out of fuel or
+// was interrupted; own, delete it; results untouched), or both NULL: results are valid.
+// The store may be used again after a trap. Re-entrant: a host function may call it.
 MOAT_API moat_error *moat_func_call(moat_store *store, moat_func *func, const moat_val *args,
                                     size_t nargs, moat_val *results, size_t nresults,
                                     moat_trap **trap);
@@ -461,7 +461,7 @@ MOAT_API bool moat_memory_write(moat_memory *memory, uint64_t offset, const void
 
 // Creates a table of `type` in `store` with every element `init`, which must be a null
 // or a reference of the table's element kind; *out is owned by the store. Errors: API
-// (min > max, wrong init kind), RESOURCE.
+// (min > max, wrong init kind, a funcref of another store), RESOURCE.
 MOAT_API moat_error *moat_table_new(moat_store *store, const moat_tabletype *type,
                                     const moat_val *init, moat_table **out);
 // The table's type; limits.min is its current size.
@@ -475,13 +475,15 @@ MOAT_API bool moat_table_get(const moat_table *table, uint64_t index, moat_val *
 MOAT_API bool moat_table_set(moat_table *table, uint64_t index, const moat_val *val);
 
 // Creates a global of `type` with value `init` (of type->kind) in `store`, for imports;
-// *out is owned by the store. Errors: API (kind mismatch), OOM.
+// *out is owned by the store. Errors: API (kind mismatch, a funcref of another store),
+// OOM.
 MOAT_API moat_error *moat_global_new(moat_store *store, const moat_globaltype *type,
                                      const moat_val *init, moat_global **out);
 MOAT_API moat_globaltype moat_global_type(const moat_global *global);
 // The global's current value.
 MOAT_API void moat_global_get(const moat_global *global, moat_val *out);
-// Sets the value. Error API if the global is immutable or the kind differs.
+// Sets the value. Error API if the global is immutable, the kind differs or `val` is a
+// funcref of another store.
 MOAT_API moat_error *moat_global_set(moat_global *global, const moat_val *val);
 
 // ---------------------------------------------------------------------------------------
