@@ -165,6 +165,12 @@ static void run_all(bool bounds_checks) {
         call(store, inst, "mem_move_x", 2, (const int64_t[]){65534, 1}, NULL, NULL, 0, msg),
         INT32_MIN);
     CHECK_CONTAINS(msg, "out of bounds memory access");
+    CHECK_EQ_INT(CALL1("strlen8", 512), 515000);
+    CHECK_EQ_INT(CALL1("skip8", 519), 522);
+    msg[0] = 0;
+    CHECK_EQ_INT(call(store, inst, "strlen8", 1, (const int64_t[]){65536}, NULL, NULL, 0, msg),
+                 INT32_MIN);
+    CHECK_CONTAINS(msg, "out of bounds memory access");
     CHECK_EQ_INT(CALL1("br_table_load", 0), 20);
     CHECK_EQ_INT(CALL1("br_table_load", 1), 10);
     CHECK_EQ_INT(CALL1("br_table_load", 2), 20);

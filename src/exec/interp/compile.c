@@ -323,6 +323,8 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     c->prev_add_imm = c->last_add_imm;
     c->prev_add_slots = c->last_add_slots;
     c->prev_shl_imm = c->last_shl_imm;
+    c->prev_load_op = c->last_load_op;
+    c->prev_load_a = c->last_load_a;
     c->prev_shift_op = c->last_shift_op;
     c->prev_memop = c->last_memop;
     c->prev_memop_la = c->last_memop_la;
@@ -675,6 +677,22 @@ static bool take_add_into(struct comp *c, bool is_add, u32 s, u32 slot, struct c
     return true;
 }
 
+static void drop_code(struct comp *c, u32 s);
+
+// The plain I32_LOAD8_U at buffer index `p`, the last instruction: if it loaded `slot`, it
+// is removed and the branch (taken when the byte is non-zero, or zero) loads the byte
+// itself (`while (*p)`), still writing `slot`, which may be a local read later.
+static void take_load8(struct comp *c, u32 p, u32 slot, bool nonzero, struct condbr *cb) {
+    if (c->buf[p + 2] != slot) return;
+    cb->ops[0] = slot;
+    cb->ops[1] = c->buf[p + 3];
+    cb->ops[2] = c->buf[p + 4];
+    cb->nops = 3;
+    drop_code(c, p);
+    cb->hid = c->checked ? (nonzero ? H_BR_IF_L8_CHK : H_BR_UNLESS_L8_CHK)
+                         : (nonzero ? H_BR_IF_L8 : H_BR_UNLESS_L8);
+}
+
 // Pops an i32 condition for a branch taken when it is `when`. When the previous
 // instruction is the integer comparison that computed it, that instruction is removed
 // and the branch becomes a fused compare-and-branch on its operands (whose slots stay
@@ -705,6 +723,8 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
             cb->hid = when ? (is64 ? H_BR_UNLESS64 : H_BR_UNLESS) : (is64 ? H_BR_IF64 : H_BR_IF);
             if (!is64 && take_add_into(c, after_add, add_start, a, cb))
                 cb->hid = when ? H_ADD_BR_UNLESS : H_ADD_BR_IF;
+            else if (!is64 && adjacent && c->prev_load_op == MOAT_OP_I32_LOAD8_U && !c->prev_load_a)
+                take_load8(c, add_start, a, !when, cb);
             return;
         }
         if (!when) op = negate_compare(op);
@@ -721,8 +741,12 @@ static void take_cond(struct comp *c, bool when, struct condbr *cb) {
     cb->ops[0] = moat__comp_pop(c); // a K_ADDR sum is computed here: an I32_ADD_I to join
     cb->nops = 1;
     cb->hid = when ? H_BR_IF : H_BR_UNLESS;
-    if (c->last_add_imm && take_add_into(c, true, c->last_op_start, cb->ops[0], cb))
+    if (c->last_add_imm && take_add_into(c, true, c->last_op_start, cb->ops[0], cb)) {
         cb->hid = when ? H_ADD_BR_IF : H_ADD_BR_UNLESS;
+        return;
+    }
+    if (c->last_load_op == MOAT_OP_I32_LOAD8_U && !c->last_load_a)
+        take_load8(c, c->last_op_start, cb->ops[0], when, cb);
 }
 
 // For a select: if the i32 condition on top was just computed by an i32 compare of two
@@ -972,8 +996,6 @@ static bool take_add_imm(struct comp *c, u32 pos, u32 *base, u32 *imm) {
     c->last_add_imm = false;
     return true;
 }
-
-static void drop_code(struct comp *c, u32 s);
 
 // Is the previous instruction I32_LOAD_S, and did it compute stack position `pos`?
 static bool last_is_load_s(const struct comp *c, u32 pos) {

@@ -86,9 +86,11 @@ struct comp {
     u32 prev_op_start;   // last_op_start, last_add_imm, last_add_slots one instruction earlier
     bool prev_add_imm, prev_add_slots;
     bool last_shl_imm, prev_shl_imm; // I32_SHL_I (dst, a, imm), for scaled-index loads
-    u8 last_copy;       // the previous instruction is a scalar COPY, COPY2..4: how many copies
-    u32 last_load_op;   // wasm opcode when the previous instruction is a plain or _A load
-    bool last_load_a;   // ... in the _A form
+    u8 last_copy;     // the previous instruction is a scalar COPY, COPY2..4: how many copies
+    u32 last_load_op; // wasm opcode when the previous instruction is a plain or _A load
+    bool last_load_a; // ... in the _A form
+    u32 prev_load_op; // last_load_op, last_load_a one instruction earlier
+    bool prev_load_a;
     u32 last_memop;     // wasm opcode when the previous instruction is an op's _L/_LA form
     bool last_memop_la; // ... the _LA form
     u32 prev_memop;     // last_memop, last_memop_la one instruction earlier
