@@ -231,8 +231,9 @@ MOAT_API void moat_config_feature_set(moat_config *config, moat_feature feature,
 // Returns a new engine in *out (own; free with moat_engine_delete). `config` (own, may be
 // NULL for defaults) is consumed even on failure. Errors: OOM.
 MOAT_API moat_error *moat_engine_new(moat_config *config, moat_engine **out);
-// Frees the engine. Every module, store and linker made from it must be deleted first.
-// Does nothing for NULL.
+// Gives up the caller's handle. The engine itself is freed when the last module, store
+// and linker made from it is deleted too, so they may be deleted in any order (as with
+// Wasmtime's reference-counted Engine). Does nothing for NULL.
 MOAT_API void moat_engine_delete(moat_engine *engine);
 // Advances the engine's epoch by one. Thread-safe and async-signal-safe (one atomic
 // add): call it from a timer thread; every store of the engine whose deadline the epoch

@@ -60,6 +60,7 @@ moat_error *moat_engine_new(moat_config *config, moat_engine **out) {
     moat_config_delete(config);
     pthread_mutex_init(&engine->lock, NULL);
     pthread_mutex_init(&engine->pool_lock, NULL);
+    engine->refs = 1;
     *out = engine;
     return NULL;
 }
@@ -70,8 +71,12 @@ void moat_engine_increment_epoch(moat_engine *engine) {
     __atomic_fetch_add(&engine->epoch, 1, __ATOMIC_RELAXED);
 }
 
-void moat_engine_delete(moat_engine *engine) {
-    if (!engine) return;
+void moat__engine_retain(moat_engine *engine) {
+    __atomic_add_fetch(&engine->refs, 1, __ATOMIC_RELAXED);
+}
+
+void moat__engine_release(moat_engine *engine) {
+    if (__atomic_sub_fetch(&engine->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
     for (u32 i = 0; i < engine->ntypes; i++)
         free((void *)engine->types[i].params);
     free(engine->types);
@@ -80,6 +85,10 @@ void moat_engine_delete(moat_engine *engine) {
     pthread_mutex_destroy(&engine->pool_lock);
     pthread_mutex_destroy(&engine->lock);
     free(engine);
+}
+
+void moat_engine_delete(moat_engine *engine) {
+    if (engine) moat__engine_release(engine);
 }
 
 static bool same_signature(const struct moat__functype *t, u32 nparams, const u8 *params,

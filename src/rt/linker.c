@@ -21,7 +21,7 @@ struct moat_linker {
 
 moat_linker *moat_linker_new(moat_engine *engine) {
     moat_linker *linker = calloc(1, sizeof *linker);
-    if (linker) linker->engine = engine;
+    if (linker) linker->engine = engine, moat__engine_retain(engine);
     return linker;
 }
 
@@ -32,6 +32,7 @@ void moat_linker_delete(moat_linker *linker) {
         free(linker->entries[i].name);
     }
     free(linker->entries);
+    moat__engine_release(linker->engine);
     free(linker);
 }
 

@@ -23,6 +23,7 @@ moat_error *moat_module_new(moat_engine *engine, const uint8_t *bytes, size_t le
     u32 ndefined = ir->nfuncs - ir->nfunc_imports;
     if (!module) goto oom;
     module->engine = engine;
+    moat__engine_retain(engine);
     module->ir = ir;
     module->refcount = 1;
     moat__image_init(module);
@@ -43,6 +44,7 @@ oom:
         free(module->types);
         free(module->code);
         free(module);
+        moat__engine_release(engine);
     }
     moat__module_ir_free(ir);
     return moat__error_oom();
@@ -61,7 +63,9 @@ void moat__module_release(moat_module *module) {
     free(module->types);
     moat__image_free(module);
     moat__module_ir_free(module->ir);
+    moat_engine *engine = module->engine;
     free(module);
+    moat__engine_release(engine);
 }
 
 void moat_module_delete(moat_module *module) {

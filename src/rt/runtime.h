@@ -64,7 +64,14 @@ struct moat_engine {
     struct moat__functype *types; // canonical function types; id = index
     u32 *index, index_cap;        // hash index over types (rt/engine.c)
     u64 epoch;                    // bumped by moat_engine_increment_epoch (atomic)
+    u32 refs; // atomic: the embedder's handle + each live store, module and linker
 };
+
+// An engine lives while anything made from it does (as Wasmtime's Engine, which is
+// reference-counted): stores return memories to its pool, modules empty pooled
+// reservations that map their images, so freeing it first would be a use-after-free.
+void moat__engine_retain(moat_engine *engine);
+void moat__engine_release(moat_engine *engine);
 
 // Registers `type` in the engine's canonical set and returns its id (equal ids <=> equal
 // signatures). MOAT_NO_INDEX on out-of-memory.

@@ -11,6 +11,7 @@ moat_store *moat_store_new(moat_engine *engine) {
     moat_store *store = calloc(1, sizeof *store);
     if (!store) return NULL;
     store->engine = engine;
+    moat__engine_retain(engine);
     store->epoch = &engine->epoch;
     store->epoch_deadline = UINT64_MAX;
     store->fuel = 0; // as in Wasmtime: a fuel-consuming engine runs nothing until refuelled
@@ -97,5 +98,7 @@ void moat_store_delete(moat_store *store) {
     free(store->object_kinds);
     // Last: host function finalizers above may still use the store's data.
     if (store->data_finalizer) store->data_finalizer(store->data);
+    moat_engine *engine = store->engine;
     free(store);
+    moat__engine_release(engine);
 }
