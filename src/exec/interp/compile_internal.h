@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-// The translator's state, shared by compile.c (control, calls, numerics, memory access)
-// and compile_misc.c (variables, references, bulk memory and tables).
+// The translator's state, shared by compile.c (control, calls, the translation loop),
+// compile_ops.c (numeric and memory operators, their fusions), compile_misc.c (variables,
+// references, bulk memory and tables) and compile_simd.c.
 #ifndef MOAT_EXEC_INTERP_COMPILE_INTERNAL_H
 #define MOAT_EXEC_INTERP_COMPILE_INTERNAL_H
 
@@ -131,6 +132,21 @@ void moat__comp_materialize(struct comp *c, u32 pos);
 void moat__comp_copy(struct comp *c, u8 type, u32 dst, u32 src);
 u32 moat__comp_pop(struct comp *c);
 bool moat__comp_take_select_cmp(struct comp *c, u32 *hid, u32 *x, u32 *y);
+
+// compile.c <-> compile_ops.c.
+struct hpair {
+    u16 h;  // slots-only (or guard-page) handler
+    u16 h2; // immediate variant (or bounds-checked) handler, 0 if none
+};
+extern const struct hpair moat__comp_br_handlers[0x60], moat__comp_add_br_handlers[0x60],
+    moat__comp_adds_br_handlers[0x60], moat__comp_select_handlers[0x60];
+u32 moat__comp_negate_compare(u32 op);
+void moat__comp_drop_code(struct comp *c, u32 s);
+bool moat__comp_lazy_addr(struct comp *c, u32 op);
+void moat__comp_numeric(struct comp *c, u32 op, const struct moat__opinfo *info);
+void moat__comp_memory(struct comp *c, u32 op, const struct moat__opinfo *info);
+bool moat__comp_addr_reads(const struct ventry *e, u32 slot);
+bool moat__comp_take_add_imm(struct comp *c, u32 pos, u32 *base, u32 *imm);
 
 // Variables (global), references, select, memory size/grow, bulk memory and table ops.
 void moat__comp_misc(struct comp *c, u32 op, const struct moat__opinfo *info);

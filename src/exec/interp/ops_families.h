@@ -2,7 +2,7 @@
 // Handler families: one line in ops_numeric.inc / ops_memory.inc makes the handlers of
 // one wasm operator. Every family expands to HANDLER(name, body...), which the includer
 // defines: run.c turns it into a tail-called function, a goto label or a switch case,
-// interp_internal.h into an enum entry (H_<name>). compile.c redefines the families
+// interp_internal.h into an enum entry (H_<name>). compile_ops.c redefines the families
 // themselves to build its opcode -> handler tables.
 //
 // Naming scheme (handler = wasm opcode name from core/opcodes.def + suffix):
