@@ -44,17 +44,7 @@ u32 moat__comp_label(struct comp *c) {
     c->buf = moat__comp_grow(c, c->buf, &c->cap, c->len + 1, sizeof *c->buf);
     if (c->len & 1) c->buf[c->len++] = 0;
     c->straight = false;
-    c->last_dst = 0;
-    c->last_cmp_op = 0;
-    c->last_add_imm = false;
-    c->last_add_slots = false;
-    c->last_copy = false;
-    c->last_load_op = 0;
-    c->last_memop = 0;
-    c->madd_from = 0;
-    c->last_shift_op = 0;
-    c->last_fop = 0;
-    c->last_shl_imm = false;
+    moat__comp_forget_last(c);
     return c->len / 2;
 }
 
@@ -81,17 +71,7 @@ u32 moat__comp_op(struct comp *c, u32 hid) {
     moat__insn w = moat__interp_handler_word(hid);
     memcpy(&c->buf[c->len], &w, sizeof w);
     c->len += 2;
-    c->last_dst = 0;
-    c->last_cmp_op = 0;
-    c->last_add_imm = false;
-    c->last_add_slots = false;
-    c->last_copy = false;
-    c->last_load_op = 0;
-    c->last_memop = 0;
-    c->madd_from = 0;
-    c->last_shift_op = 0;
-    c->last_fop = 0;
-    c->last_shl_imm = false;
+    moat__comp_forget_last(c);
     if (c->nsrc && c->src[c->nsrc - 1].pos == pos) { // a fused instruction replaced it
         c->src[c->nsrc - 1].offset = c->cur_off;
     } else if (!c->nsrc || c->src[c->nsrc - 1].offset != c->cur_off) {

@@ -118,6 +118,16 @@ static inline u32 moat__comp_home(const struct comp *c, u32 pos) {
 }
 #define HOME(c, pos) moat__comp_home((c), (pos))
 
+// What the fusions know about the previous instruction no longer holds: a label, a new
+// instruction or dropped code follows it.
+static inline void moat__comp_forget_last(struct comp *c) {
+    c->last_dst = 0;
+    c->last_cmp_op = 0;
+    c->last_add_imm = c->last_add_slots = c->last_shl_imm = false;
+    c->last_copy = 0;
+    c->last_load_op = c->last_memop = c->last_shift_op = c->last_fop = c->madd_from = 0;
+}
+
 _Noreturn void moat__comp_bail(struct comp *c);
 void *moat__comp_grow(struct comp *c, void *p, u32 *cap, u32 need, size_t elem);
 u32 moat__comp_label(struct comp *c);

@@ -393,11 +393,7 @@ bool moat__comp_lazy_addr(struct comp *c, u32 op) {
 // fusion flags said about the previous instruction no longer holds.
 void moat__comp_drop_code(struct comp *c, u32 s) {
     c->len = s;
-    c->last_dst = 0;
-    c->last_cmp_op = 0;
-    c->last_add_imm = c->last_add_slots = c->last_shl_imm = false;
-    c->last_copy = 0;
-    c->last_load_op = c->last_memop = c->last_shift_op = c->last_fop = c->madd_from = 0;
+    moat__comp_forget_last(c);
     while (c->nsrc && c->src[c->nsrc - 1].pos >= s / 2)
         c->nsrc--;
 }
@@ -464,6 +460,19 @@ static bool fuse_load_operand(struct comp *c, u32 op, const struct moat__opinfo 
     return true;
 }
 
+// The top two operands, one a pending i32 sum (K_ADDR) a fused handler reads term by term:
+// pops both, pushes the result's temporary (*dst) and returns the slot of the other one,
+// `other`, materialized first if it is a constant or a pending sum itself (that writes
+// HOME(other), which the sum's terms never read).
+static u32 take_beside_pending(struct comp *c, u32 other, u32 *dst) {
+    if (c->stack[other].kind == K_CONST || c->stack[other].kind == K_ADDR)
+        moat__comp_materialize(c, other);
+    u32 slot = moat__comp_slot_of(c, other);
+    c->h -= 2;
+    *dst = moat__comp_push_temp(c, MOAT_VT_I32);
+    return slot;
+}
+
 // An i32 add/and/or/xor one of whose operands the previous instruction computed by a
 // shift or rotate by a constant: that instruction is removed and one handler does both.
 // Its source slot is still intact: nothing was emitted in between. Integer operators
@@ -476,12 +485,7 @@ static bool fuse_shifted_operand(struct comp *c, u32 op) {
         const struct ventry *e = &c->stack[spos];
         if (e->kind != K_ADDR || e->terms != ADDR_IDX || (u32)e->imm) continue;
         u32 x = e->idx, k = e->shift;
-        u32 other = spos == pb ? pa : pb;
-        if (c->stack[other].kind == K_CONST || c->stack[other].kind == K_ADDR)
-            moat__comp_materialize(c, other); // writes HOME(other), not read by x << k
-        u32 a = moat__comp_slot_of(c, other);
-        c->h -= 2;
-        u32 dst = moat__comp_push_temp(c, MOAT_VT_I32);
+        u32 dst, a = take_beside_pending(c, spos == pb ? pa : pb, &dst);
         moat__comp_op(c, shifted_handlers[alu][SH_I32_SHL]);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, a);
@@ -542,12 +546,8 @@ static bool fuse_chain(struct comp *c, u32 op) {
         const struct ventry *e = &c->stack[spos];
         if (e->kind != K_ADDR || e->terms != (ADDR_BASE | ADDR_IDX) || e->shift || (u32)e->imm)
             continue;
-        u32 x = e->local, y = e->idx, other = spos == pb ? pa : pb;
-        if (c->stack[other].kind == K_CONST || c->stack[other].kind == K_ADDR)
-            moat__comp_materialize(c, other); // writes HOME(other), not read by the sum
-        u32 z = moat__comp_slot_of(c, other);
-        c->h -= 2;
-        u32 dst = moat__comp_push_temp(c, MOAT_VT_I32);
+        u32 x = e->local, y = e->idx;
+        u32 dst, z = take_beside_pending(c, spos == pb ? pa : pb, &dst);
         moat__comp_op(c, i32_chain_handlers[IOP_ADD][n2]);
         moat__comp_dst(c, dst);
         moat__comp_u32(c, x);
