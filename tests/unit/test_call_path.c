@@ -8,27 +8,10 @@
 // and memories reused from the engine's pool show nothing of their previous owner.
 #include "moat.h"
 #include "test.h"
+#include "wat_module.h"
 
 #include <pthread.h>
 #include <stdlib.h>
-
-static moat_module *compile(moat_engine *engine, const char *text) {
-    moat_byte_vec bin;
-    moat_error *err = moat_wat2wasm(text, strlen(text), "test", &bin);
-    if (err) {
-        fprintf(stderr, "wat2wasm: %s\n", moat_error_message(err));
-        moat_error_delete(err);
-        return NULL;
-    }
-    moat_module *module = NULL;
-    err = moat_module_new(engine, bin.data, bin.size, &module);
-    if (err) {
-        fprintf(stderr, "module: %s\n", moat_error_message(err));
-        moat_error_delete(err);
-    }
-    moat_byte_vec_delete(&bin);
-    return module;
-}
 
 static moat_engine *engine_new(bool bounds_checks, bool fuel, bool epochs, size_t wasm_stack) {
     moat_config *config = moat_config_new();
@@ -185,7 +168,7 @@ struct env {
 static bool env_new(struct env *e, moat_engine *engine) {
     memset(e, 0, sizeof *e);
     e->engine = engine;
-    e->module = compile(engine, calls_wat);
+    e->module = module_from_wat(engine, calls_wat);
     if (!e->module) return false;
     e->store = moat_store_new(engine);
     moat_valkind i32 = MOAT_I32;
@@ -350,12 +333,13 @@ static void test_host_results(struct env *e, moat_func *foreign) {
     cb_mode = CB_FOREIGN_REF;
     CHECK_EQ_INT(call1(e->a, "outer", &x, 1, message), -1000 - MOAT_TRAP_HOST);
     // A host function typed to return a funcref returns one of another store.
-    moat_module *m = compile(e->engine, "(module (import \"h\" \"r\" (func (result funcref)))\n"
-                                        "  (table 1 funcref)\n"
-                                        "  (func (export \"f\") (result i32)\n"
-                                        "    (table.set (i32.const 0) (call 0))\n"
-                                        "    (call_indirect (param i32 i32) (result i32)\n"
-                                        "      (i32.const 1) (i32.const 2) (i32.const 0))))");
+    moat_module *m =
+        module_from_wat(e->engine, "(module (import \"h\" \"r\" (func (result funcref)))\n"
+                                   "  (table 1 funcref)\n"
+                                   "  (func (export \"f\") (result i32)\n"
+                                   "    (table.set (i32.const 0) (call 0))\n"
+                                   "    (call_indirect (param i32 i32) (result i32)\n"
+                                   "      (i32.const 1) (i32.const 2) (i32.const 0))))");
     moat_valkind funcref = MOAT_FUNCREF;
     moat_functype *type = moat_functype_new(NULL, 0, &funcref, 1);
     moat_func *r = NULL;
@@ -410,7 +394,7 @@ static void test_store_isolation(struct env *e) {
     };
     const char *names[] = {"memory", "table", "g"};
     for (int i = 0; i < 3; i++) {
-        moat_module *m = compile(e->engine, import_wat[i]);
+        moat_module *m = module_from_wat(e->engine, import_wat[i]);
         moat_extern item = export_of(o.a, names[i]);
         err = moat_instance_new(e->store, m, &item, 1, &inst, &trap);
         CHECK(err && !trap);
@@ -514,7 +498,8 @@ static void test_reuse(bool bounds_checks) {
     const char *clean_wat =
         "(module (memory (export \"memory\") 2 6)\n"
         "  (func (export \"grow\") (result i32) (memory.grow (i32.const 3))))\n";
-    moat_module *dirty = compile(engine, dirty_wat), *clean = compile(engine, clean_wat);
+    moat_module *dirty = module_from_wat(engine, dirty_wat),
+                *clean = module_from_wat(engine, clean_wat);
     moat_module *img[2];
     for (int v = 0; v < 2; v++) {
         size_t n = (size_t)sprintf(text, "(module (memory (export \"memory\") 2 6) (data "
@@ -522,7 +507,7 @@ static void test_reuse(bool bounds_checks) {
         for (int i = 0; i < 20000; i++)
             n += (size_t)sprintf(text + n, "\\%02x", (unsigned)(v ? 0x11 : 0x22));
         sprintf(text + n, "\"))");
-        img[v] = compile(engine, text);
+        img[v] = module_from_wat(engine, text);
     }
     uint8_t *buf = malloc(5 * 65536);
     for (int round = 0; round < 3; round++) {

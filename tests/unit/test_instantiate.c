@@ -6,6 +6,7 @@
 // element and data initialisation behave as the spec says; no descriptor leaks.
 #include "moat.h"
 #include "test.h"
+#include "wat_module.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -34,24 +35,6 @@ static size_t put_data(char *out, const char *offset, unsigned seg, uint32_t len
     return n;
 }
 
-static moat_module *compile(moat_engine *engine, const char *text) {
-    moat_byte_vec bin;
-    moat_error *err = moat_wat2wasm(text, strlen(text), "test", &bin);
-    if (err) {
-        fprintf(stderr, "wat2wasm: %s\n", moat_error_message(err));
-        moat_error_delete(err);
-        return NULL;
-    }
-    moat_module *module = NULL;
-    err = moat_module_new(engine, bin.data, bin.size, &module);
-    if (err) {
-        fprintf(stderr, "module: %s\n", moat_error_message(err));
-        moat_error_delete(err);
-    }
-    moat_byte_vec_delete(&bin);
-    return module;
-}
-
 static char *text_buf(void) {
     return malloc(3 * 4 * (SEG_LEN + 100) + 4096);
 }
@@ -70,7 +53,7 @@ static moat_module *image_module(moat_engine *engine) {
                    "(func (export \"store\") (param i32 i32) local.get 0 local.get 1 i32.store8)\n"
                    "(func (export \"grow\") (param i32) (result i32) local.get 0 memory.grow)\n"
                    "(func (export \"size\") (result i32) memory.size))");
-    moat_module *m = compile(engine, t);
+    moat_module *m = module_from_wat(engine, t);
     free(t);
     return m;
 }
@@ -255,7 +238,7 @@ static void test_global_offset(moat_engine *engine) {
                                   "(memory (export \"memory\") 2)\n");
     n += put_data(t + n, "global.get 0", 1, SEG_LEN);
     sprintf(t + n, ")");
-    moat_module *module = compile(engine, t);
+    moat_module *module = module_from_wat(engine, t);
     free(t);
     CHECK(module != NULL);
     if (!module) return;
@@ -299,7 +282,7 @@ static void test_out_of_bounds(moat_engine *engine) {
     n += put_data(t + n, "i32.const 0", 1, SEG_LEN);
     n += put_data(t + n, "i32.const 60000", 2, SEG_LEN);
     sprintf(t + n, ")");
-    moat_module *module = compile(engine, t);
+    moat_module *module = module_from_wat(engine, t);
     CHECK(module != NULL);
     for (int i = 0; module && i < 3; i++) {
         moat_store *store = moat_store_new(engine);
@@ -318,7 +301,7 @@ static void test_out_of_bounds(moat_engine *engine) {
     n += put_data(t + n, "i32.const 0", 1, SEG_LEN);
     n += put_data(t + n, "i32.const 60000", 2, SEG_LEN);
     sprintf(t + n, ")");
-    module = compile(engine, t);
+    module = module_from_wat(engine, t);
     free(t);
     CHECK(module != NULL);
     if (!module) return;
@@ -352,7 +335,7 @@ static void test_elem_trap_first(moat_engine *engine) {
                                   "(elem (i32.const 1) $peek)\n");
     n += put_data(t + n, "i32.const 0", 1, SEG_LEN);
     sprintf(t + n, ")");
-    moat_module *module = compile(engine, t);
+    moat_module *module = module_from_wat(engine, t);
     free(t);
     CHECK(module != NULL);
     if (!module) return;
@@ -444,7 +427,7 @@ static void test_elem_then_data(moat_engine *engine) {
                                   "(elem (i32.const 0) $peek)\n");
     n += put_data(t + n, "i32.const 0", 1, SEG_LEN);
     sprintf(t + n, ")");
-    moat_module *module = compile(engine, t);
+    moat_module *module = module_from_wat(engine, t);
     free(t);
     CHECK(module != NULL);
     for (int round = 0; module && round < 4; round++) {
